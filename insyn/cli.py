@@ -1,0 +1,137 @@
+"""Command-line parsing. Each command is one library function taking one options object."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from insyn import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with status 1, not 2, and never with a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    content: Path
+    data: Path
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path
+    data: Path
+    out: Path
+    base_url: str | None = None
+    drafts: bool = False
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    build: BuildOptions
+    port: int = 8000
+    host: str = "127.0.0.1"
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="site.py",
+        description="Insyn: bygger webbplatsen om pengar mot våld i nära relationer.",
+    )
+    parser.add_argument("--version", action="version", version=f"insyn {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def paths(p: argparse.ArgumentParser, out: bool = True) -> None:
+        p.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+        p.add_argument("--data", type=Path, default=Path("data"), help="data folder")
+        if out:
+            p.add_argument("--out", type=Path, default=Path("_site"), help="output folder")
+
+    build = commands.add_parser("build", help="check, then write the whole site")
+    paths(build)
+    build.add_argument("--base-url", help="override base_url from data/site.yaml")
+    build.add_argument("--drafts", action="store_true", help="publish drafts too")
+    build.add_argument("--quiet", action="store_true", help="no progress output")
+
+    check = commands.add_parser("check", help="validate content and data")
+    paths(check, out=False)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    serve = commands.add_parser("serve", help="build, serve and rebuild on change")
+    paths(serve)
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--base-url", help=argparse.SUPPRESS)
+    serve.add_argument("--drafts", action="store_true", help="show drafts too")
+
+    new = commands.add_parser("new", help="write a new content file from a template")
+    new_kinds = new.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)
+    new_kinds.required = True
+    new_decision = new_kinds.add_parser("decision", help="a new decision")
+    new_decision.add_argument("--district", required=True)
+    new_decision.add_argument("--title", required=True)
+    new_decision.add_argument("--meeting")
+    new_decision.add_argument("--content", type=Path, default=Path("content"))
+    new_decision.add_argument("--data", type=Path, default=Path("data"))
+    new_project = new_kinds.add_parser("project", help="a new project")
+    new_project.add_argument("--owner", required=True)
+    new_project.add_argument("--name", required=True)
+    new_project.add_argument("--content", type=Path, default=Path("content"))
+    new_project.add_argument("--data", type=Path, default=Path("data"))
+
+    imp = commands.add_parser("import", help="turn tjänsteutlåtanden into draft decisions")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--out", type=Path, default=Path("content/decisions"))
+    imp.add_argument("--data", type=Path, default=Path("data"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        from insyn.commands import check
+
+        return check(CheckOptions(args.content, args.data, args.strict))
+    build_options = BuildOptions(
+        content=args.content if "content" in args else Path("content"),
+        data=args.data,
+        out=getattr(args, "out", Path("_site")),
+        base_url=getattr(args, "base_url", None),
+        drafts=getattr(args, "drafts", False),
+        quiet=getattr(args, "quiet", False),
+    )
+    if args.command == "build":
+        from insyn.commands import build
+
+        return build(build_options)
+    if args.command == "serve":
+        from insyn.serve import serve
+
+        return serve(ServeOptions(build_options, args.port, args.host))
+    if args.command == "new":
+        from insyn.scaffold import new_content
+
+        return new_content(args)
+    if args.command == "import":
+        from insyn.importer import import_files
+
+        return import_files(args.files, args.out, args.data)
+    raise AssertionError(args.command)

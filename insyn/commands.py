@@ -1,0 +1,84 @@
+"""One library function per command: `check` and `build`.
+
+They print problems as `path:line: severity: message`, finish with a
+one-line summary, and return the process exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, replace
+from typing import TextIO
+
+from insyn.cli import BuildOptions, CheckOptions
+from insyn.pipeline import SiteResult, read_site
+from insyn.problems import summary
+
+
+def print_problems(result: SiteResult, stream: TextIO) -> None:
+    for problem in result.problems:
+        print(problem, file=stream)
+
+
+def check(options: CheckOptions) -> int:
+    result = read_site(options.content, options.data, include_drafts=True)
+    print_problems(result, sys.stdout)
+    print(summary(result.problems, result.file_count), file=sys.stdout)
+    failed = bool(result.problems.errors) or (options.strict and bool(result.problems.warnings))
+    return 1 if failed else 0
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    result: SiteResult
+    files: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.result.graph is not None
+
+
+def build_site(options: BuildOptions, progress: bool = False) -> BuildReport:
+    """Check, render and write the site; on any error leave `--out` untouched."""
+    from insyn.render import render_site
+    from insyn.write import write_site
+
+    started = time.perf_counter()
+    result = read_site(options.content, options.data, include_drafts=options.drafts)
+    graph = result.graph
+    if graph is None:
+        return BuildReport(result)
+    if options.base_url:
+        settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
+        graph = replace(graph, settings=settings)
+    files = render_site(graph, result.findings, progress=progress)
+    write_site(files, options.out)
+    pages = sum(1 for path in files if path.endswith(".html"))
+    return BuildReport(result, len(files), pages, time.perf_counter() - started)
+
+
+def build(options: BuildOptions) -> int:
+    on_terminal = sys.stderr.isatty() and not options.quiet
+    report = build_site(options, progress=on_terminal)
+    print_problems(report.result, sys.stderr)
+    if not report.ok:
+        print(
+            f"Build failed: {summary(report.result.problems, report.result.file_count)}; "
+            f"{options.out} was left unchanged",
+            file=sys.stderr,
+        )
+        return 1
+    if on_terminal:
+        print(
+            f"Built {_thousands(report.pages)} pages ({_thousands(report.files)} files) "
+            f"in {report.seconds:.1f} s",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")

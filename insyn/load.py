@@ -1,0 +1,191 @@
+"""Stage 1, load: read every content and data file into parsed sources.
+
+Nothing here judges the content; it only turns bytes into YAML values with
+line numbers, and reports what cannot be read at all (bad encoding, broken
+YAML, missing front matter) as problems rather than exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from insyn.problems import Problems
+from insyn.yamlsource import YamlDocument, YamlError, parse_yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+DECISION = "decision"
+PROJECT = "project"
+CONTENT_KINDS = {DECISION: "decisions", PROJECT: "projects"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One content file: its front matter with lines, and its Markdown body."""
+
+    kind: str
+    path: str
+    stem: str
+    front: YamlDocument
+    body: str
+    body_line: int
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.front.data if isinstance(self.front.data, dict) else {}
+
+    def line(self, *keys: str | int) -> int:
+        return self.front.line_of(keys)
+
+
+@dataclass
+class LoadedSources:
+    """Everything read from disk, before validation."""
+
+    organisations: YamlDocument | None = None
+    organisations_path: str = "data/organisations.yaml"
+    settings: YamlDocument | None = None
+    settings_path: str = "data/site.yaml"
+    files: list[SourceFile] = field(default_factory=list)
+    #: stems of every content file found, readable or not, per kind: a reference
+    #: to a broken file is that file's problem, not a second one.
+    stems: dict[str, set[str]] = field(default_factory=dict)
+    file_count: int = 0
+
+
+def display(path: Path) -> str:
+    """A path as the user would write it: relative to the working folder if inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+    """UTF-8 text with a BOM dropped and CRLF made LF, or None with a problem."""
+    try:
+        if path.is_dir():
+            problems.error(shown, 1, "is a folder, but a file was expected here")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                shown, 1, f"file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})"
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, 1, f"cannot read file: {exc.strerror or exc}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.error(
+            shown,
+            line,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
+    shown = display(path)
+    if not path.exists():
+        problems.error(shown, 1, "file not found")
+        return None
+    text = read_text(path, shown, problems)
+    if text is None:
+        return None
+    try:
+        return parse_yaml(text)
+    except YamlError as exc:
+        problems.error(shown, exc.line, exc.message)
+        return None
+
+
+def split_front_matter(text: str, shown: str, problems: Problems) -> tuple[str, int, str, int] | None:
+    """(front matter, its first line, body, its first line) or None with a problem."""
+    lines = text.split("\n")
+    if not text.strip():
+        problems.error(shown, 1, "file is empty: it must start with front matter between '---' lines")
+        return None
+    if lines[0].rstrip() != "---":
+        problems.error(
+            shown, 1, "missing front matter: the first line must be '---', followed by the YAML keys"
+        )
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, 2, body, index + 2
+    problems.error(
+        shown, 1, "front matter is not closed: add a line '---' after the last YAML key"
+    )
+    return None
+
+
+def load_content_file(kind: str, path: Path, problems: Problems) -> SourceFile | None:
+    shown = display(path)
+    text = read_text(path, shown, problems)
+    if text is None:
+        return None
+    parts = split_front_matter(text, shown, problems)
+    if parts is None:
+        return None
+    front_text, front_line, body, body_line = parts
+    try:
+        front = parse_yaml(front_text, first_line=front_line)
+    except YamlError as exc:
+        problems.error(shown, exc.line, exc.message)
+        return None
+    if not isinstance(front.data, dict):
+        what = "empty" if front.data is None else f"a {type(front.data).__name__}"
+        problems.error(
+            shown, front.line_of(()), f"front matter must be a mapping of keys to values, not {what}"
+        )
+        return None
+    return SourceFile(kind, shown, path.stem, front, body, body_line)
+
+
+def load_sources(content: Path, data: Path, problems: Problems) -> LoadedSources:
+    """Read data/ and content/ completely, reporting every unreadable file."""
+    sources = LoadedSources(
+        organisations_path=display(data / "organisations.yaml"),
+        settings_path=display(data / "site.yaml"),
+    )
+    if not data.is_dir():
+        problems.error(display(data), 1, "data folder not found (use --data DIR)")
+    else:
+        sources.organisations = load_yaml_file(data / "organisations.yaml", problems)
+        sources.settings = load_yaml_file(data / "site.yaml", problems)
+        sources.file_count += 2
+    if not content.is_dir():
+        problems.error(display(content), 1, "content folder not found (use --content DIR)")
+        return sources
+    for kind, folder_name in CONTENT_KINDS.items():
+        folder = content / folder_name
+        sources.stems[kind] = set()
+        if not folder.exists():
+            continue
+        if not folder.is_dir():
+            problems.error(display(folder), 1, "is a file, but a folder was expected here")
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.suffix != ".md":
+                if path.is_file():
+                    problems.warning(display(path), 1, "ignored: content files must end in '.md'")
+                continue
+            sources.file_count += 1
+            sources.stems[kind].add(path.stem)
+            source = load_content_file(kind, path, problems)
+            if source is not None:
+                sources.files.append(source)
+    return sources

@@ -1,0 +1,38 @@
+"""The front half of every command: load -> validate -> link -> quality.
+
+`check` stops here; `build` and `serve` go on to render and write when the
+result has no errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from insyn.link import LinkedContent, SiteGraph, link
+from insyn.load import load_sources
+from insyn.problems import Problems
+from insyn.quality import Finding, find_quality_issues, report
+from insyn.validate import validate
+
+
+@dataclass
+class SiteResult:
+    problems: Problems
+    file_count: int
+    content: LinkedContent | None
+    findings: list[Finding]
+
+    @property
+    def graph(self) -> SiteGraph | None:
+        return self.content.graph if self.content and not self.problems.errors else None
+
+
+def read_site(content: Path, data: Path, include_drafts: bool = False) -> SiteResult:
+    problems = Problems()
+    sources = load_sources(content, data, problems)
+    valid = validate(sources, problems)
+    linked = link(sources, valid, problems, include_drafts)
+    findings = find_quality_issues(linked)
+    report(findings, problems)
+    return SiteResult(problems, sources.file_count, linked, findings)

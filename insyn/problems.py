@@ -1,0 +1,73 @@
+"""Problems found in content, reported as `path:line: severity: message`.
+
+Every stage adds to one `Problems` collection instead of raising, so a single
+run reports everything that is wrong, sorted, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, message: str) -> None:
+        self.items.append(Problem(path, max(line, 1), ERROR, message))
+
+    def warning(self, path: str, line: int, message: str) -> None:
+        self.items.append(Problem(path, max(line, 1), WARNING, message))
+
+    def extend(self, other: Problems) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == WARNING]
+
+    def sorted(self) -> list[Problem]:
+        """Sorted by path and line; duplicates (same place, same words) once."""
+        return sorted(set(self.items), key=lambda p: (p.path, p.line, p.severity, p.message))
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def summary(problems: Problems, files: int) -> str:
+    """The closing line of `check` and of a failed build."""
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    return (
+        f"{errors} {'error' if errors == 1 else 'errors'}, "
+        f"{warnings} {'warning' if warnings == 1 else 'warnings'} "
+        f"in {files} {'file' if files == 1 else 'files'}"
+    )
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix when a close candidate exists, else ''."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

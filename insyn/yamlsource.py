@@ -1,0 +1,129 @@
+"""Safe YAML parsing that remembers the line of every key and list item.
+
+PyYAML builds plain values and forgets where they came from; we compose the
+node tree first (with the C parser when available), record each node's line
+under its key path, and only then construct the values. Timestamps stay
+strings so that dates are validated by us, with a line number, instead of
+crashing the constructor (`2007-13-45`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_Base: type[yaml.SafeLoader]
+try:
+    _Base = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Base = yaml.SafeLoader
+
+#: A key path into a YAML document: mapping keys (str) and list indices (int).
+KeyPath = tuple[str | int, ...]
+
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """SafeLoader without the timestamp resolver: dates stay strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlError(Exception):
+    """A YAML problem at a 1-based line of the file it came from."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    lines: dict[KeyPath, int]
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document whose first line is line `first_line` of its file."""
+    offset = first_line  # marks are 0-based
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + offset if mark else offset
+            raise YamlError(line, f"invalid YAML: {_describe(exc)}") from None
+        except yaml.YAMLError as exc:
+            raise YamlError(offset, f"invalid YAML: {exc}") from None
+        if node is None:
+            return YamlDocument(None, {(): offset})
+        lines: dict[KeyPath, int] = {(): node.start_mark.line + offset}
+        _walk(node, (), lines, offset, [0], 0)
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + offset if mark else offset
+            raise YamlError(line, f"invalid YAML: {_describe(exc)}") from None
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            raise YamlError(offset, f"invalid YAML: {exc}") from None
+        return YamlDocument(data, lines)
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    parts = [exc.context or "", exc.problem or ""]
+    return ", ".join(p for p in parts if p) or "cannot parse"
+
+
+def _walk(
+    node: yaml.Node,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    offset: int,
+    count: list[int],
+    depth: int,
+) -> None:
+    """Record lines, refuse alias bombs and deep nesting, catch duplicate keys."""
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise YamlError(
+            node.start_mark.line + offset,
+            f"YAML too large: more than {MAX_NODES} values (an alias bomb?)",
+        )
+    if depth > MAX_DEPTH:
+        raise YamlError(node.start_mark.line + offset, f"YAML nested deeper than {MAX_DEPTH} levels")
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            key_line = key_node.start_mark.line + offset
+            if key in seen and key != "<<":
+                raise YamlError(key_line, f"duplicate key '{key}' (first at line {seen[key]})")
+            seen[key] = key_line
+            lines[(*path, key)] = key_line
+            _walk(value_node, (*path, key), lines, offset, count, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + offset
+            _walk(item, (*path, index), lines, offset, count, depth + 1)

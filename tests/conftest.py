@@ -1,0 +1,132 @@
+"""Shared fixtures: small content trees written into a temp folder per test.
+
+`Corpus` writes organisations, site settings, decisions and projects exactly
+as staff would (YAML front matter + Markdown), so every test goes through
+the real loader.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_ORGANISATIONS: list[dict[str, Any]] = [
+    {"id": "hasselby-vallingby", "name": "Hässelby-Vällingby stadsdelsnämnd",
+     "short_name": "Hässelby-Vällingby", "type": "district", "area": "Västerort"},
+    {"id": "skarholmen", "name": "Skärholmens stadsdelsnämnd", "short_name": "Skärholmen",
+     "type": "district", "area": "Söderort"},
+    {"id": "rinkeby", "name": "Rinkeby stadsdelsnämnd", "short_name": "Rinkeby",
+     "type": "district", "area": "Västerort", "active": {"from": 1997, "to": 2006}},
+    {"id": "lansstyrelsen", "name": "Länsstyrelsen i Stockholms län",
+     "short_name": "Länsstyrelsen", "type": "funder", "category": "statlig myndighet"},
+    {"id": "socialstyrelsen", "name": "Socialstyrelsen", "type": "funder",
+     "category": "statlig myndighet"},
+    {"id": "framnas", "name": "Framnäs AB", "type": "organisation", "category": "företag"},
+]
+
+DEFAULT_SITE: dict[str, Any] = {
+    "title": "Insyn test",
+    "description": "Testwebbplats.",
+    "base_url": "https://insyn.example.se",
+    "repo_url": "https://example.org/insyn/insyn",
+    "language": "sv",
+    "organisation": "Testkommunen",
+    "contact_email": "test@example.se",
+    "licence": "CC0 1.0",
+    "licence_url": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
+def front_matter(data: dict[str, Any], body: str = "") -> str:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return f"---\n{text}---\n{body}"
+
+
+@dataclass
+class Corpus:
+    """A content tree in a temp folder: `root/content`, `root/data`, `root/_site`."""
+
+    root: Path
+    organisations: list[dict[str, Any]] = field(
+        default_factory=lambda: [dict(o) for o in DEFAULT_ORGANISATIONS]
+    )
+    site: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SITE))
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "_site"
+
+    def write_data(self) -> None:
+        self.data.mkdir(parents=True, exist_ok=True)
+        (self.data / "organisations.yaml").write_text(
+            yaml.safe_dump(self.organisations, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        (self.data / "site.yaml").write_text(
+            yaml.safe_dump(self.site, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+        (self.content / "decisions").mkdir(parents=True, exist_ok=True)
+        (self.content / "projects").mkdir(parents=True, exist_ok=True)
+
+    def decision(self, id: str, body: str = "## Sammanfattning\n\nText.\n", **front: Any) -> Path:
+        data = {"title": f"Beslut {id}", "district": "hasselby-vallingby",
+                "meeting": "2007-11-27", "kind": "application"}
+        data.update(front)
+        data = {k: v for k, v in data.items() if v is not None}
+        return self.raw(f"decisions/{id}.md", front_matter(data, body))
+
+    def project(self, id: str, body: str = "Projektbeskrivning.\n", **front: Any) -> Path:
+        data = {"name": f"Projekt {id}", "owner": "hasselby-vallingby"}
+        data.update(front)
+        data = {k: v for k, v in data.items() if v is not None}
+        return self.raw(f"projects/{id}.md", front_matter(data, body))
+
+    def raw(self, relative: str, text: str | bytes) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run `python site.py ARGS` in the corpus root, as a user would."""
+        return run_site(*args, cwd=self.root)
+
+
+def run_site(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, str(ROOT / "site.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Iterator[Corpus]:
+    tree = Corpus(tmp_path)
+    tree.write_data()
+    yield tree
