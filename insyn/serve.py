@@ -34,9 +34,31 @@ class SiteServer:
         self.out = options.build.out.resolve()
         self.error_page: bytes | None = None
         self.lock = threading.Lock()
+        self.last_fingerprint: tuple[tuple[str, int, int], ...] = ()
+
+    def watched(self) -> list[Path]:
+        build = self.options.build
+        return [build.content, build.data, *(ROOT / name for name in WATCHED)]
+
+    def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """Every watched file's path, size and mtime: equal means nothing to rebuild."""
+        entries = []
+        for folder in self.watched():
+            if folder.is_dir():
+                for path in folder.rglob("*"):
+                    if path.is_file():
+                        stat = path.stat()
+                        entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+        return tuple(sorted(entries))
+
+    def on_change(self) -> None:
+        """Called per changed folder; a burst across folders still builds once."""
+        if self.fingerprint() != self.last_fingerprint:
+            self.rebuild()
 
     def rebuild(self) -> BuildReport:
         with self.lock:
+            self.last_fingerprint = self.fingerprint()
             report = build_site(self.options.build)
             print_problems(report.result, sys.stderr)
             if report.ok:
@@ -111,10 +133,9 @@ def serve(options: ServeOptions) -> int:
     site = SiteServer(options)
     site.rebuild()
     server = Server(app=site)
-    build = options.build
-    for folder in (build.content, build.data, *(ROOT / name for name in WATCHED)):
-        if Path(folder).exists():
-            server.watch(str(folder), site.rebuild, delay=0.2)
+    for folder in site.watched():
+        if folder.exists():
+            server.watch(str(folder), site.on_change)
     print(f"Förhandsvisning på http://{options.host}:{options.port}/ (Ctrl+C avslutar)", file=sys.stderr)
     server.serve(port=options.port, host=options.host, debug=False, restart_delay=0, live_css=False)
     return 0
