@@ -82,7 +82,7 @@ def parse_log(log: str) -> dict[str, tuple[Change, ...]]:
         if not record.strip():
             continue
         header, _, names = record.partition("\n")
-        commit, date, subject = (header.split(FIELD) + ["", "", ""])[:3]
+        commit, date, subject = [*header.split(FIELD), "", "", ""][:3]
         try:
             change = Change(commit, dt.datetime.fromisoformat(date).date(), subject)
         except ValueError:

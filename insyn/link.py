@@ -111,7 +111,9 @@ def build_organisations(valid: ValidSources, sources: LoadedSources) -> dict[str
             category=entry.get("category"),  # type: ignore[arg-type]
             area=entry.get("area"),  # type: ignore[arg-type]
             aliases=_tuple(entry.get("aliases")),
-            active=Period(active.get("from"), active.get("to")) if isinstance(active, dict) else None,
+            active=Period(active.get("from"), active.get("to"))
+            if isinstance(active, dict)
+            else None,
             website=entry.get("website"),  # type: ignore[arg-type]
         )
     return dict(sorted(result.items()))
@@ -135,9 +137,15 @@ class _Resolver:
         self.problems = problems
 
     def organisation(
-        self, source: SourceFile, path: tuple[str | int, ...], org_id: str, want_type: str | None = None
+        self,
+        source: SourceFile,
+        path: tuple[str | int, ...],
+        org_id: str,
+        want_type: str | None = None,
     ) -> bool:
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(
+            ".[", "["
+        )
         line = source.line(*path)
         org = self.organisations.get(org_id)
         if org is None:
@@ -146,7 +154,8 @@ class _Resolver:
             self.problems.error(
                 source.path,
                 line,
-                f"{where}: unknown organisation '{org_id}'{did_you_mean(org_id, self.organisations)}"
+                f"{where}: unknown organisation '{org_id}'"
+                f"{did_you_mean(org_id, self.organisations)}"
                 " (organisations are listed in data/organisations.yaml)",
             )
             return False
@@ -164,7 +173,9 @@ class _Resolver:
     def content(
         self, source: SourceFile, path: tuple[str | int, ...], kind: str, target: str
     ) -> bool:
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(
+            ".[", "["
+        )
         line = source.line(*path)
         if target not in self.stems.get(kind, set()):
             folder = "content/decisions" if kind == DECISION else "content/projects"
@@ -284,7 +295,9 @@ def build_project(source: SourceFile, resolver: _Resolver) -> Project | None:
     parts = []
     for index, part in enumerate(data.get("parts") or []):
         if "organisation" in part:
-            ok &= resolver.organisation(source, ("parts", index, "organisation"), part["organisation"])
+            ok &= resolver.organisation(
+                source, ("parts", index, "organisation"), part["organisation"]
+            )
         parts.append(ProjectPart(part["name"], part.get("organisation"), part.get("description")))
     funding, funding_ok = _funding_lines(source, resolver, data["owner"], source.stem, source.stem)
     if not (ok and funding_ok):
@@ -303,7 +316,9 @@ def build_project(source: SourceFile, resolver: _Resolver) -> Project | None:
         target_groups=_tuple(data.get("target_groups")),
         parts=tuple(parts),
         funding=funding,
-        budget=tuple(BudgetLine(b["item"], b["year"], b["amount"]) for b in data.get("budget") or []),
+        budget=tuple(
+            BudgetLine(b["item"], b["year"], b["amount"]) for b in data.get("budget") or []
+        ),
         notes=_tuple(data.get("notes")),
         tags=_tuple(data.get("tags")),
         draft=bool(data.get("draft", False)),
@@ -329,7 +344,9 @@ def link(
     for source in sources.files:
         if source.data.get("draft") is True:
             drafts[source.kind].add(source.stem)
-    resolver = _Resolver(organisations, valid.declared_organisations, sources.stems, drafts, problems)
+    resolver = _Resolver(
+        organisations, valid.declared_organisations, sources.stems, drafts, problems
+    )
     decisions: dict[str, Decision] = {}
     projects: dict[str, Project] = {}
     for source in valid.files:
@@ -363,7 +380,9 @@ def _check_aliases(
                     )
                 elif alias in owners:
                     problems.error(
-                        entity.origin.path, line, f"aliases: '{alias}' is also an alias of '{owners[alias]}'"
+                        entity.origin.path,
+                        line,
+                        f"aliases: '{alias}' is also an alias of '{owners[alias]}'",
                     )
                 owners[alias] = entity.id
 
@@ -381,9 +400,7 @@ def make_graph(
         for k, d in sorted(all_decisions.items(), key=lambda kv: _decision_order(kv[1]))
         if include_drafts or not d.draft
     }
-    projects = {
-        k: p for k, p in sorted(all_projects.items()) if include_drafts or not p.draft
-    }
+    projects = {k: p for k, p in sorted(all_projects.items()) if include_drafts or not p.draft}
     lines = [ln for d in decisions.values() for ln in d.funding]
     lines += [ln for p in projects.values() for ln in p.funding]
     by_district: dict[str, list[str]] = defaultdict(list)

@@ -108,15 +108,21 @@ def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
         return None
 
 
-def split_front_matter(text: str, shown: str, problems: Problems) -> tuple[str, int, str, int] | None:
+def split_front_matter(
+    text: str, shown: str, problems: Problems
+) -> tuple[str, int, str, int] | None:
     """(front matter, its first line, body, its first line) or None with a problem."""
     lines = text.split("\n")
     if not text.strip():
-        problems.error(shown, 1, "file is empty: it must start with front matter between '---' lines")
+        problems.error(
+            shown, 1, "file is empty: it must start with front matter between '---' lines"
+        )
         return None
     if lines[0].rstrip() != "---":
         problems.error(
-            shown, 1, "missing front matter: the first line must be '---', followed by the YAML keys"
+            shown,
+            1,
+            "missing front matter: the first line must be '---', followed by the YAML keys",
         )
         return None
     for index in range(1, len(lines)):
@@ -124,9 +130,7 @@ def split_front_matter(text: str, shown: str, problems: Problems) -> tuple[str, 
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return front, 2, body, index + 2
-    problems.error(
-        shown, 1, "front matter is not closed: add a line '---' after the last YAML key"
-    )
+    problems.error(shown, 1, "front matter is not closed: add a line '---' after the last YAML key")
     return None
 
 
@@ -145,9 +149,13 @@ def load_content_file(kind: str, path: Path, problems: Problems) -> SourceFile |
         problems.error(shown, exc.line, exc.message)
         return None
     if not isinstance(front.data, dict):
-        what = "empty" if front.data is None else f"a {type(front.data).__name__}"
+        what = (
+            "empty" if front.data is None else "a list" if isinstance(front.data, list) else "text"
+        )
         problems.error(
-            shown, front.line_of(()), f"front matter must be a mapping of keys to values, not {what}"
+            shown,
+            front.line_of(()),
+            f"front matter must be a mapping of keys to values, not {what}",
         )
         return None
     return SourceFile(kind, shown, path.stem, front, body, body_line)

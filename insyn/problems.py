@@ -22,7 +22,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return f"{_one_line(self.path)}:{self.line}: {self.severity}: {_one_line(self.message)}"
+
+
+def _one_line(text: str) -> str:
+    """Control characters escaped, so that a value quoted in a message never breaks the line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass

@@ -77,7 +77,8 @@ def _decision_district_active(decision: Decision, content: LinkedContent) -> lis
             Finding(
                 decision.origin.path,
                 decision.origin.line("district"),
-                f"district '{district.id}' was active {span}, but the decision is from {decision.year}",
+                f"district '{district.id}' was active {span}, "
+                f"but the decision is from {decision.year}",
                 "decision",
                 decision.id,
             )
@@ -118,10 +119,11 @@ def _project_period(project: Project) -> list[Finding]:
 
 def _budget_against_applied(content: LinkedContent) -> list[Finding]:
     applied: dict[tuple[str, int], int] = defaultdict(int)
-    for entity in [*content.decisions.values(), *content.projects.values()]:
-        for line in entity.funding:
-            if line.status == "applied" and line.project_id:
-                applied[(line.project_id, line.year)] += line.amount
+    all_lines = [ln for d in content.decisions.values() for ln in d.funding]
+    all_lines += [ln for p in content.projects.values() for ln in p.funding]
+    for line in all_lines:
+        if line.status == "applied" and line.project_id:
+            applied[(line.project_id, line.year)] += line.amount
     findings = []
     for project in content.projects.values():
         budget: dict[int, int] = defaultdict(int)
@@ -149,7 +151,14 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
     on_decisions: dict[tuple[object, ...], list[tuple[Decision, int]]] = defaultdict(list)
     for decision in content.decisions.values():
         for other in decision.funding:
-            key = (other.project_id, other.from_id, other.to_id, other.amount, other.year, other.status)
+            key = (
+                other.project_id,
+                other.from_id,
+                other.to_id,
+                other.amount,
+                other.year,
+                other.status,
+            )
             on_decisions[key].append((decision, other.line))
     findings = []
     for project in content.projects.values():

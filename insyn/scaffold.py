@@ -31,11 +31,7 @@ def _organisations(data: Path) -> dict[str, str] | None:
         print(f"{display(path)}:{exc.line}: error: {exc.message}", file=sys.stderr)
         return None
     entries = document.data if isinstance(document.data, list) else []
-    return {
-        str(e["id"]): str(e.get("type"))
-        for e in entries
-        if isinstance(e, dict) and "id" in e
-    }
+    return {str(e["id"]): str(e.get("type")) for e in entries if isinstance(e, dict) and "id" in e}
 
 
 def _description(schema: dict[str, Any], key: str) -> str:
@@ -53,7 +49,10 @@ def _quote(value: str) -> str:
 
 def render_decision(district: str, title: str, meeting: str | None) -> str:
     schema = load_schema("decision.schema.json")
-    d = lambda key: _description(schema, key)  # noqa: E731
+
+    def d(key: str) -> str:
+        return _description(schema, key)
+
     when = (
         f"meeting: {meeting}  # {d('meeting')}\n# year:  # {d('year')}"
         if meeting
@@ -61,33 +60,33 @@ def render_decision(district: str, title: str, meeting: str | None) -> str:
     )
     return f"""---
 # yaml-language-server: $schema=../../insyn/schemas/decision.schema.json
-title: {_quote(title)}  # {d('title')}
-district: {district}  # {d('district')}
+title: {_quote(title)}  # {d("title")}
+district: {district}  # {d("district")}
 {when}
-# document_date: ÅÅÅÅ-MM-DD  # {d('document_date')}
-# diary_number: ""  # {d('diary_number')}
-kind: application  # {d('kind')}
-# case_officer:  # {d('case_officer')}
+# document_date: ÅÅÅÅ-MM-DD  # {d("document_date")}
+# diary_number: ""  # {d("diary_number")}
+kind: application  # {d("kind")}
+# case_officer:  # {d("case_officer")}
 #   name: ""
 #   phone: ""
-# signed_by:  # {d('signed_by')}
+# signed_by:  # {d("signed_by")}
 #   - name: ""
 #     title: stadsdelsdirektör
-proposals: []  # {d('proposals')}
-immediate_adjustment: false  # {d('immediate_adjustment')}
-projects: []  # {d('projects')}
-funding: []  # {d('funding')}
+proposals: []  # {d("proposals")}
+immediate_adjustment: false  # {d("immediate_adjustment")}
+projects: []  # {d("projects")}
+funding: []  # {d("funding")}
 #   - from: lansstyrelsen-stockholm  # Id för organisationen som betalar.
 #     amount: 100000  # Hela kronor.
 #     year: {dt.date.today().year}
 #     status: applied  # applied, granted, rejected eller contributed.
-attachments: []  # {d('attachments')}
-outcome:  # {d('outcome')}
+attachments: []  # {d("attachments")}
+outcome:  # {d("outcome")}
   status: pending
-notes: []  # {d('notes')}
-# source: ""  # {d('source')}
-tags: []  # {d('tags')}
-draft: true  # {d('draft')}
+notes: []  # {d("notes")}
+# source: ""  # {d("source")}
+tags: []  # {d("tags")}
+draft: true  # {d("draft")}
 ---
 ## Sammanfattning
 
@@ -101,28 +100,31 @@ draft: true  # {d('draft')}
 
 def render_project(owner: str, name: str) -> str:
     schema = load_schema("project.schema.json")
-    d = lambda key: _description(schema, key)  # noqa: E731
+
+    def d(key: str) -> str:
+        return _description(schema, key)
+
     return f"""---
 # yaml-language-server: $schema=../../insyn/schemas/project.schema.json
-name: {_quote(name)}  # {d('name')}
-owner: {owner}  # {d('owner')}
-partners: []  # {d('partners')}
-# start: {dt.date.today().year}  # {d('start')}
-# end: {dt.date.today().year + 1}  # {d('end')}
-status: planned  # {d('status')}
-target_groups: []  # {d('target_groups')}
-parts: []  # {d('parts')}
+name: {_quote(name)}  # {d("name")}
+owner: {owner}  # {d("owner")}
+partners: []  # {d("partners")}
+# start: {dt.date.today().year}  # {d("start")}
+# end: {dt.date.today().year + 1}  # {d("end")}
+status: planned  # {d("status")}
+target_groups: []  # {d("target_groups")}
+parts: []  # {d("parts")}
 #   - name: ""
 #     organisation: ""
 #     description: ""
-funding: []  # {d('funding')}
-budget: []  # {d('budget')}
+funding: []  # {d("funding")}
+budget: []  # {d("budget")}
 #   - item: Samordnare
 #     year: {dt.date.today().year}
 #     amount: 100000
-notes: []  # {d('notes')}
-tags: []  # {d('tags')}
-draft: true  # {d('draft')}
+notes: []  # {d("notes")}
+tags: []  # {d("tags")}
+draft: true  # {d("draft")}
 ---
 Beskriv projektet här.
 """
@@ -138,9 +140,14 @@ def new_content(args: argparse.Namespace) -> int:
             try:
                 dt.date.fromisoformat(args.meeting)
             except ValueError:
-                print(f"error: --meeting '{args.meeting}' is not a date: write YYYY-MM-DD", file=sys.stderr)
+                print(
+                    f"error: --meeting '{args.meeting}' is not a date: write YYYY-MM-DD",
+                    file=sys.stderr,
+                )
                 return 1
-        stem = slugify(f"{(args.meeting or str(dt.date.today().year))[:4]} {args.district} {args.title}")
+        stem = slugify(
+            f"{(args.meeting or str(dt.date.today().year))[:4]} {args.district} {args.title}"
+        )
         folder = args.content / "decisions"
     else:
         org_id, wanted, label = args.owner, None, "owner"
@@ -148,7 +155,9 @@ def new_content(args: argparse.Namespace) -> int:
         folder = args.content / "projects"
     if org_id not in organisations:
         candidates = [k for k, t in organisations.items() if wanted in (None, t)]
-        print(f"error: unknown {label} '{org_id}'{did_you_mean(org_id, candidates)}", file=sys.stderr)
+        print(
+            f"error: unknown {label} '{org_id}'{did_you_mean(org_id, candidates)}", file=sys.stderr
+        )
         return 1
     if wanted and organisations[org_id] != wanted:
         print(f"error: '{org_id}' is a {organisations[org_id]}, not a {wanted}", file=sys.stderr)

@@ -43,11 +43,25 @@ def _retrieve(uri: str) -> Resource[Any]:
     return Resource.from_contents(load_schema(uri.rsplit("/", 1)[-1]))
 
 
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterable[ValidationError]:
+    """`pattern` as JSON Schema (ECMA-262) means it: `$` is the very end, not before a last newline."""
+    if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$", r"\\Z", pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
     schema = load_schema(SCHEMA_FILES[kind])
     registry: Registry[Any] = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
-    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+    result: Draft202012Validator = _Validator(
+        schema, registry=registry, format_checker=FormatChecker()
+    )
+    return result
 
 
 def describe_path(path: Iterable[str | int]) -> str:
@@ -67,7 +81,12 @@ def check_structure(
 ) -> bool:
     """Report schema violations; True when the data has no structural error."""
     ok = True
-    for error in sorted(validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path))):
+    errors = sorted(validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    # A value that is not even of the form YYYY-MM-DD is not also "not a real date".
+    malformed = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for error in errors:
+        if error.validator == "format" and tuple(error.absolute_path) in malformed:
+            continue
         for severity, path, message in _explain(error):
             line = line_of(path)
             if severity == "warning":
@@ -84,7 +103,13 @@ def _explain(error: ValidationError) -> list[tuple[str, KeyPath, str]]:
     value = error.instance
     kind = error.validator
     if kind in ("anyOf", "oneOf") and error.context:
-        return _explain(jsonschema.exceptions.best_match(error.context))
+        # The branch of the value's own type says what is wrong with it (a year of
+        # 1800, a date of "maj 2008"); "must be a whole number" would mislead.
+        fitting = [e for e in error.context if e.validator != "type"]
+        if fitting:
+            return _explain(jsonschema.exceptions.best_match(fitting))
+        wanted = [_TYPE_NAMES.get(e.validator_value, str(e.validator_value)) for e in error.context]
+        return [("error", path, f"{where} must be {' or '.join(wanted)}, not {_type_name(value)}")]
     if kind == "additionalProperties" and isinstance(value, dict):
         known = list(error.schema.get("properties", {}))
         return [
@@ -173,7 +198,7 @@ def _type_message(where: str, path: KeyPath, value: Any, expected: Any) -> str:
     elif wanted == "integer" and path and path[-1] == "year":
         message += ": write the year as four digits, e.g. 2008"
     elif wanted == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        message += f": put it in quotes, e.g. \"{value}\""
+        message += f': put it in quotes, e.g. "{value}"'
     return message
 
 
@@ -182,7 +207,10 @@ def _pattern_message(where: str, path: KeyPath, value: Any, pattern: str) -> str
     if "[0-9]{4}-[0-9]{2}-[0-9]{2}$" in pattern and "(" not in pattern:
         return f"{where}: {_show(value)} is not a date: write YYYY-MM-DD, e.g. 2007-11-27"
     if pattern.startswith("^[0-9]{4}("):
-        return f"{where}: {_show(value)} is not a year, month or date: write YYYY, YYYY-MM or YYYY-MM-DD"
+        return (
+            f"{where}: {_show(value)} is not a year, month or date: "
+            "write YYYY, YYYY-MM or YYYY-MM-DD"
+        )
     if "a-z0-9" in pattern:
         from insyn.ids import slugify
 

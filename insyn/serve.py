@@ -98,7 +98,11 @@ class SiteServer:
             kind += "; charset=utf-8"
         start_response(
             status,
-            [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
+            [
+                ("Content-Type", kind),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+            ],
         )
         return [body]
 
@@ -107,7 +111,7 @@ def error_page(report: BuildReport) -> bytes:
     """A readable page listing every problem of a failed build, in Swedish."""
     problems = report.result.problems
     items = "\n".join(
-        f'<li><code>{html.escape(p.path)}:{p.line}</code> '
+        f"<li><code>{html.escape(p.path)}:{p.line}</code> "
         f"<strong>{'fel' if p.severity == 'error' else 'varning'}:</strong> "
         f"{html.escape(p.message)}</li>"
         for p in problems
@@ -136,6 +140,9 @@ def serve(options: ServeOptions) -> int:
     for folder in site.watched():
         if folder.exists():
             server.watch(str(folder), site.on_change)
-    print(f"Förhandsvisning på http://{options.host}:{options.port}/ (Ctrl+C avslutar)", file=sys.stderr)
+    print(
+        f"Förhandsvisning på http://{options.host}:{options.port}/ (Ctrl+C avslutar)",
+        file=sys.stderr,
+    )
     server.serve(port=options.port, host=options.host, debug=False, restart_delay=0, live_css=False)
     return 0

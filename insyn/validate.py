@@ -47,7 +47,9 @@ def validate(sources: LoadedSources, problems: Problems) -> ValidSources:
             problems.error(source.path, 1, f"duplicate {source.kind} id '{source.stem}'")
             continue
         seen[key] = source.path
-        if not check_structure(source.kind, source.data, source.path, source.front.line_of, problems):
+        if not check_structure(
+            source.kind, source.data, source.path, source.front.line_of, problems
+        ):
             continue
         if source.kind == DECISION and not _decision_dates_ok(source, problems):
             continue
@@ -110,7 +112,9 @@ def _project_dates_ok(source: SourceFile, problems: Problems) -> bool:
     return ok
 
 
-def _validate_organisations(sources: LoadedSources, valid: ValidSources, problems: Problems) -> None:
+def _validate_organisations(
+    sources: LoadedSources, valid: ValidSources, problems: Problems
+) -> None:
     document = sources.organisations
     if document is None:
         return

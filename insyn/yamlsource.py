@@ -37,6 +37,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+#: Keys are names; `1:`, `true:` or `null:` would become numbers, booleans or None.
+_TEXT_KEY_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge")
+
+
 class YamlError(Exception):
     """A YAML problem at a 1-based line of the file it came from."""
 
@@ -71,7 +75,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else offset
-            raise YamlError(line, f"invalid YAML: {_describe(exc)}") from None
+            raise YamlError(line, f"invalid YAML: {_describe(exc, offset)}") from None
         except yaml.YAMLError as exc:
             raise YamlError(offset, f"invalid YAML: {exc}") from None
         if node is None:
@@ -83,7 +87,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else offset
-            raise YamlError(line, f"invalid YAML: {_describe(exc)}") from None
+            raise YamlError(line, f"invalid YAML: {_describe(exc, offset)}") from None
         except (yaml.YAMLError, ValueError, TypeError) as exc:
             raise YamlError(offset, f"invalid YAML: {exc}") from None
         return YamlDocument(data, lines)
@@ -91,9 +95,13 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         loader.dispose()
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [exc.context or "", exc.problem or ""]
-    return ", ".join(p for p in parts if p) or "cannot parse"
+def _describe(exc: yaml.MarkedYAMLError, offset: int) -> str:
+    """PyYAML's words, with the line where an unclosed bracket or quote was opened."""
+    context = exc.context or ""
+    problem = exc.problem_mark
+    if context and exc.context_mark and (problem is None or exc.context_mark.line != problem.line):
+        context += f" at line {exc.context_mark.line + offset}"
+    return ", ".join(p for p in (context, exc.problem or "") if p) or "cannot parse"
 
 
 def _walk(
@@ -112,12 +120,18 @@ def _walk(
             f"YAML too large: more than {MAX_NODES} values (an alias bomb?)",
         )
     if depth > MAX_DEPTH:
-        raise YamlError(node.start_mark.line + offset, f"YAML nested deeper than {MAX_DEPTH} levels")
+        raise YamlError(
+            node.start_mark.line + offset, f"YAML nested deeper than {MAX_DEPTH} levels"
+        )
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             key_line = key_node.start_mark.line + offset
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in _TEXT_KEY_TAGS:
+                raise YamlError(
+                    key_line, f"key '{key}' must be text: write a name, or put it in quotes"
+                )
             if key in seen and key != "<<":
                 raise YamlError(key_line, f"duplicate key '{key}' (first at line {seen[key]})")
             seen[key] = key_line

@@ -21,16 +21,41 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_ORGANISATIONS: list[dict[str, Any]] = [
-    {"id": "hasselby-vallingby", "name": "Hässelby-Vällingby stadsdelsnämnd",
-     "short_name": "Hässelby-Vällingby", "type": "district", "area": "Västerort"},
-    {"id": "skarholmen", "name": "Skärholmens stadsdelsnämnd", "short_name": "Skärholmen",
-     "type": "district", "area": "Söderort"},
-    {"id": "rinkeby", "name": "Rinkeby stadsdelsnämnd", "short_name": "Rinkeby",
-     "type": "district", "area": "Västerort", "active": {"from": 1997, "to": 2006}},
-    {"id": "lansstyrelsen", "name": "Länsstyrelsen i Stockholms län",
-     "short_name": "Länsstyrelsen", "type": "funder", "category": "statlig myndighet"},
-    {"id": "socialstyrelsen", "name": "Socialstyrelsen", "type": "funder",
-     "category": "statlig myndighet"},
+    {
+        "id": "hasselby-vallingby",
+        "name": "Hässelby-Vällingby stadsdelsnämnd",
+        "short_name": "Hässelby-Vällingby",
+        "type": "district",
+        "area": "Västerort",
+    },
+    {
+        "id": "skarholmen",
+        "name": "Skärholmens stadsdelsnämnd",
+        "short_name": "Skärholmen",
+        "type": "district",
+        "area": "Söderort",
+    },
+    {
+        "id": "rinkeby",
+        "name": "Rinkeby stadsdelsnämnd",
+        "short_name": "Rinkeby",
+        "type": "district",
+        "area": "Västerort",
+        "active": {"from": 1997, "to": 2006},
+    },
+    {
+        "id": "lansstyrelsen",
+        "name": "Länsstyrelsen i Stockholms län",
+        "short_name": "Länsstyrelsen",
+        "type": "funder",
+        "category": "statlig myndighet",
+    },
+    {
+        "id": "socialstyrelsen",
+        "name": "Socialstyrelsen",
+        "type": "funder",
+        "category": "statlig myndighet",
+    },
     {"id": "framnas", "name": "Framnäs AB", "type": "organisation", "category": "företag"},
 ]
 
@@ -87,8 +112,12 @@ class Corpus:
         (self.content / "projects").mkdir(parents=True, exist_ok=True)
 
     def decision(self, id: str, body: str = "## Sammanfattning\n\nText.\n", **front: Any) -> Path:
-        data = {"title": f"Beslut {id}", "district": "hasselby-vallingby",
-                "meeting": "2007-11-27", "kind": "application"}
+        data = {
+            "title": f"Beslut {id}",
+            "district": "hasselby-vallingby",
+            "meeting": "2007-11-27",
+            "kind": "application",
+        }
         data.update(front)
         data = {k: v for k, v in data.items() if v is not None}
         return self.raw(f"decisions/{id}.md", front_matter(data, body))
