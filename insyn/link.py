@@ -135,6 +135,8 @@ class _Resolver:
         self.stems = stems
         self.drafts = drafts
         self.problems = problems
+        #: False when data/organisations.yaml could not be read: that one error is enough.
+        self.organisations_readable = True
 
     def organisation(
         self,
@@ -149,8 +151,8 @@ class _Resolver:
         line = source.line(*path)
         org = self.organisations.get(org_id)
         if org is None:
-            if org_id in self.declared:
-                return False  # the entry itself is broken and reported there
+            if org_id in self.declared or not self.organisations_readable:
+                return False  # the entry or the whole file is broken and reported there
             self.problems.error(
                 source.path,
                 line,
@@ -347,6 +349,8 @@ def link(
     resolver = _Resolver(
         organisations, valid.declared_organisations, sources.stems, drafts, problems
     )
+    document = sources.organisations
+    resolver.organisations_readable = document is not None and isinstance(document.data, list)
     decisions: dict[str, Decision] = {}
     projects: dict[str, Project] = {}
     for source in valid.files:

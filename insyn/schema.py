@@ -43,11 +43,14 @@ def _retrieve(uri: str) -> Resource[Any]:
     return Resource.from_contents(load_schema(uri.rsplit("/", 1)[-1]))
 
 
+_END = re.compile(r"(?<!\\)\$")
+
+
 def _pattern(
     validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 ) -> Iterable[ValidationError]:
-    """`pattern` as JSON Schema (ECMA-262) means it: `$` is the very end, not before a last newline."""
-    if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$", r"\\Z", pattern), instance):
+    """JSON Schema's `pattern` (ECMA-262): `$` is the very end, never before a last newline."""
+    if isinstance(instance, str) and not re.search(_END.sub(r"\\Z", pattern), instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -195,7 +198,7 @@ def _type_message(where: str, path: KeyPath, value: Any, expected: Any) -> str:
             f"{where} must be a whole number of kronor, not {_type_name(value)}: "
             f"write {example}, without spaces, dots or 'kr'"
         )
-    elif wanted == "integer" and path and path[-1] == "year":
+    elif wanted == "integer" and path and (path[-1] == "year" or path[-2:-1] == ("active",)):
         message += ": write the year as four digits, e.g. 2008"
     elif wanted == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
         message += f': put it in quotes, e.g. "{value}"'

@@ -1,0 +1,202 @@
+"""The JSON Schemas are the one source of truth: valid, complete, described in Swedish.
+
+Editors show each property's `description` while staff type, so every
+property (at any depth, including `$defs`) must have one, in Swedish; and
+every key the contract lists must be in the schemas, or `check` would call
+it unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from insyn.schema import SCHEMA_FILES, load_schema
+
+SCHEMA_NAMES = sorted(
+    entry.name
+    for entry in resources.files("insyn").joinpath("schemas").iterdir()
+    if entry.name.endswith(".json")
+)
+
+# Contract sections 3-6, key for key.
+CONTRACT_KEYS: dict[str, set[str]] = {
+    "organisation": {
+        "id", "name", "short_name", "type", "category", "area", "aliases", "active", "website",
+    },
+    "organisation.active": {"from", "to"},
+    "decision": {
+        "title", "district", "meeting", "year", "document_date", "diary_number", "kind",
+        "case_officer", "signed_by", "proposals", "immediate_adjustment", "projects", "funding",
+        "attachments", "outcome", "notes", "source", "tags", "draft",
+    },
+    "decision.case_officer": {"name", "phone"},
+    "decision.signed_by": {"name", "title"},
+    "decision.outcome": {"status", "note"},
+    "project": {
+        "name", "owner", "partners", "start", "end", "status", "target_groups", "parts",
+        "funding", "budget", "notes", "tags", "draft",
+    },
+    "project.parts": {"name", "organisation", "description"},
+    "project.budget": {"item", "year", "amount"},
+    "funding_line": {"from", "to", "amount", "year", "status", "project", "note"},
+}  # fmt: skip
+
+REQUIRED: dict[str, set[str]] = {
+    "organisation": {"id", "name", "type"},
+    "decision": {"title", "district", "kind"},
+    "project": {"name", "owner"},
+    "funding_line": {"from", "amount", "year", "status"},
+}
+
+ENUMS: dict[str, list[str]] = {
+    "organisation.type": ["district", "funder", "organisation"],
+    "decision.kind": ["application", "co-financing", "report", "other"],
+    "decision.outcome.status": ["approved", "rejected", "pending", "unknown"],
+    "project.status": ["planned", "ongoing", "completed", "unknown"],
+    "funding_line.status": ["applied", "granted", "rejected", "contributed"],
+}
+
+ENGLISH = re.compile(r"\b(the|and|of|is|for|with|which|when|must|should|this|that)\b", re.I)
+
+
+def resolve(schema_name: str, node: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Follow `$ref`s (within and between the shipped schema files)."""
+    while "$ref" in node:
+        target, _, pointer = node["$ref"].partition("#")
+        schema_name = target or schema_name
+        node = load_schema(schema_name)
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+    return schema_name, node
+
+
+def properties(schema_name: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(location, schema file, property node) for every property at any depth."""
+
+    def walk(node: Any, where: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        if isinstance(node, dict):
+            for key, child in node.get("properties", {}).items():
+                yield f"{where}.properties.{key}", schema_name, child
+            for key, child in node.items():
+                yield from walk(child, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                yield from walk(child, f"{where}[{index}]")
+
+    yield from walk(load_schema(schema_name), schema_name)
+
+
+ALL_PROPERTIES = [p for name in SCHEMA_NAMES for p in properties(name)]
+
+
+def description(schema_name: str, node: dict[str, Any]) -> str:
+    """The description an editor shows: the property's own, else the one it refers to."""
+    if node.get("description"):
+        return str(node["description"])
+    if "$ref" in node:
+        return description(*resolve(schema_name, node))
+    return ""
+
+
+def test_every_schema_file_is_used() -> None:
+    assert set(SCHEMA_NAMES) == {*SCHEMA_FILES.values(), "common.schema.json"}
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_is_valid_draft_2020_12(name: str) -> None:
+    schema = load_schema(name)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_is_plain_json(name: str) -> None:
+    text = resources.files("insyn").joinpath("schemas", name).read_text(encoding="utf-8")
+    assert json.loads(text) == load_schema(name)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_has_title_and_description(name: str) -> None:
+    schema = load_schema(name)
+    assert schema.get("title", "").startswith("Insyn")
+    assert description(name, schema)
+
+
+def test_properties_are_found() -> None:
+    # Nested objects and $defs are walked too, not only the top level.
+    found = {where for where, _, _ in ALL_PROPERTIES}
+    assert "common.schema.json.$defs.fundingLine.properties.amount" in found
+    assert "decision.schema.json.properties.case_officer.properties.phone" in found
+    assert "project.schema.json.properties.budget.items.properties.item" in found
+    assert "organisations.schema.json.items.properties.active.properties.to" in found
+
+
+@pytest.mark.parametrize(
+    ("where", "name", "node"), ALL_PROPERTIES, ids=[p[0] for p in ALL_PROPERTIES]
+)
+def test_every_property_has_a_swedish_description(
+    where: str, name: str, node: dict[str, Any]
+) -> None:
+    text = description(name, node)
+    assert text.strip(), f"{where} has no description"
+    assert not ENGLISH.search(text), f"{where}: description looks English: {text!r}"
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_def_has_a_description(name: str) -> None:
+    for key, node in load_schema(name).get("$defs", {}).items():
+        assert description(name, node), f"{name} $defs.{key} has no description"
+
+
+def _object(kind: str) -> tuple[str, dict[str, Any]]:
+    """The schema node for a kind of object named as in CONTRACT_KEYS."""
+    first, *rest = kind.split(".")
+    organisations = load_schema("organisations.schema.json")["items"]
+    funding_line = load_schema("common.schema.json")["$defs"]["fundingLine"]
+    name, node = {
+        "organisation": ("organisations.schema.json", organisations),
+        "decision": ("decision.schema.json", load_schema("decision.schema.json")),
+        "project": ("project.schema.json", load_schema("project.schema.json")),
+        "funding_line": ("common.schema.json", funding_line),
+    }[first]
+    for key in rest:
+        name, node = resolve(name, node["properties"][key])
+        if node.get("type") == "array":
+            name, node = resolve(name, node["items"])
+    return name, node
+
+
+@pytest.mark.parametrize("kind", sorted(CONTRACT_KEYS))
+def test_contract_keys_are_in_the_schemas(kind: str) -> None:
+    _, node = _object(kind)
+    missing = CONTRACT_KEYS[kind] - set(node["properties"])
+    assert not missing, f"{kind}: the contract's keys {sorted(missing)} are not in the schema"
+    assert node.get("additionalProperties") is False
+
+
+@pytest.mark.parametrize("kind", sorted(REQUIRED))
+def test_required_keys_as_in_the_contract(kind: str) -> None:
+    _, node = _object(kind)
+    assert set(node["required"]) == REQUIRED[kind]
+
+
+@pytest.mark.parametrize("where", sorted(ENUMS))
+def test_enum_values_as_in_the_contract(where: str) -> None:
+    kind, key = where.rsplit(".", 1)
+    name, node = _object(kind)
+    _, prop = resolve(name, node["properties"][key])
+    assert prop["enum"] == ENUMS[where]
+
+
+@pytest.mark.parametrize("kind", ["decision", "project"])
+def test_funding_lines_use_the_shared_definition(kind: str) -> None:
+    name, node = _object(kind)
+    _, items = resolve(name, node["properties"]["funding"])
+    assert items["items"] == {"$ref": "common.schema.json#/$defs/fundingLine"}
