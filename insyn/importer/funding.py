@@ -1,0 +1,195 @@
+"""Funding lines from the sentences that ask for or commit money.
+
+Documents mention many sums: what the council applies for, what it pays
+itself, and context ("109 miljoner kronor årligen", "drygt 21 mkr att
+fördela"). Each amount is judged by the words around it — the stretch of
+its sentence between the previous and the next amount — and only a request
+(applied) or own financing (contributed) with a stated year becomes a line.
+Everything else that looks like money for this decision is left as a TODO.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from insyn.amounts import parse_amount
+from insyn.importer.dates import YEAR
+from insyn.importer.draft import Draft, FundingDraft
+from insyn.importer.orgs import Directory, Organisation
+
+AMOUNT = re.compile(
+    r"(?<![\d,.])(?:\d{1,3}(?:[ .]\d{3})+|\d+)(?:,\d+)?\s*"
+    r"(?:kr\b|kronor\b|tkr\b|mkr\b|mnkr\b|miljoner(?:\s+kronor)?\b|miljon(?:\s+kronor)?\b|"
+    r"milj\.?(?:\s*kr\b)?|tusen(?:\s+kr(?:onor)?)?\b)",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(
+    r"att fördela|årligen|har avsatt|har fått|tidigare|delas mellan|fördelas mellan|"
+    r"totalt uppgå|beräknas totalt|kostnaderna? för|totala kostnad|omsätt|invånare|"
+    r"statsbidrag(?:et)? uppgår|regeringen",
+    re.IGNORECASE,
+)
+_APPROXIMATE = re.compile(
+    r"\b(?:drygt|cirka|ca\.?|ungefär|omkring|närmare|knappt|över|upp till|högst|minst)\s*$",
+    re.IGNORECASE,
+)
+_APPLIED = re.compile(
+    r"\b(?:an)?söker\b|\b(?:an)?söks\b|\bansökan\s+(?:avser|gäller|om|görs|på)\b|"
+    r"\batt\s+(?:an)?söka\b|\bansöka\b|\bansökan\b|\bsökt(?:a)?\b|\bbegär\b",
+    re.IGNORECASE,
+)
+_CONTRIBUTED = re.compile(
+    r"egen\s*finansiering|egenfinansiering|egen insats|egna medel|medfinansiering|"
+    r"\banslår\b|\banslås\b|\bavsätts\b|\bavsätter\b|\bandel\b|\bbidrar med\b",
+    re.IGNORECASE,
+)
+_GRANTED = re.compile(r"\bbevilja(?:t|ts|de|r)\b|\btilldela(?:t|ts|des)\b", re.IGNORECASE)
+_YEAR_AFTER_WORD = re.compile(
+    r"\b(?:för|under|helåret|budgetåret|verksamhetsåret|året|år|avseende|inom)\s+"
+    r"(?P<year>(?:19[89]\d|20\d\d))\b",
+    re.IGNORECASE,
+)
+
+
+def _years(text: str) -> set[int]:
+    preferred = {int(m.group("year")) for m in _YEAR_AFTER_WORD.finditer(text)}
+    return preferred or {int(y) for y in YEAR.findall(AMOUNT.sub(" ", text))}
+
+
+def _nearest(patterns: dict[str, re.Pattern[str]], text: str, at: int) -> str | None:
+    """The status whose marker is closest to position `at` (preferring markers before it)."""
+    best: tuple[int, str] | None = None
+    for status, pattern in patterns.items():
+        for match in pattern.finditer(text):
+            distance = at - match.end() if match.end() <= at else 1000 + match.start() - at
+            if best is None or distance < best[0]:
+                best = (distance, status)
+    return best[1] if best else None
+
+
+def kronor(amount: int) -> str:
+    """5630000 -> '5 630 000 kr', as the documents write it."""
+    return f"{amount:,} kr".replace(",", " ")
+
+
+def _short(sentence: str, limit: int = 160) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def read_funding(
+    draft: Draft,
+    sentences: Iterable[str],
+    tables: list[list[list[str]]],
+    directory: Directory,
+    funders: list[Organisation],
+) -> None:
+    """Fill `draft.funding` and `draft.unsure_funding` from the document's sentences."""
+    found: dict[tuple[str, str | None, int], FundingDraft] = {}
+    markers = {"applied": _APPLIED, "contributed": _CONTRIBUTED, "granted": _GRANTED}
+    for sentence in sentences:
+        matches = list(AMOUNT.finditer(sentence))
+        for number, match in enumerate(matches):
+            amount = parse_amount(match.group(0))
+            if amount is None:
+                continue
+            start = matches[number - 1].end() if number else 0
+            end = matches[number + 1].start() if number + 1 < len(matches) else len(sentence)
+            segment = sentence[start:end]
+            at = match.start() - start
+            if _APPROXIMATE.search(sentence[: match.start()]):
+                continue
+            status = None if _CONTEXT.search(segment) else _nearest(markers, segment, at)
+            if status is None and not _CONTEXT.search(segment) and not _CONTEXT.search(sentence):
+                status = _nearest(markers, sentence, match.start()) or "unknown"
+            if status is None:
+                continue
+            if status in ("granted", "unknown"):
+                what = "beviljat" if status == "granted" else "okänd roll"
+                draft.todo(
+                    "funding",
+                    f"beloppet {kronor(amount)} ({what}) kunde inte tolkas säkert: "
+                    f"”{_short(sentence)}”; lägg till en rad om det gäller detta beslut",
+                )
+                continue
+            payer = _payer(status, segment, sentence, draft, directory, funders)
+            key = (status, payer, amount)
+            line = found.setdefault(key, FundingDraft(status, amount, payer))
+            line.years |= _years(segment) or _years(sentence)
+            line.sources.append(sentence)
+    for line in found.values():
+        _settle(draft, line, tables)
+
+
+def _payer(
+    status: str,
+    segment: str,
+    sentence: str,
+    draft: Draft,
+    directory: Directory,
+    funders: list[Organisation],
+) -> str | None:
+    if status == "contributed":
+        return draft.district
+    named = directory.mentioned(segment, "funder") or directory.mentioned(sentence, "funder")
+    if named:
+        return named[0].id
+    return funders[0].id if len(funders) == 1 else None
+
+
+def _settle(draft: Draft, line: FundingDraft, tables: list[list[list[str]]]) -> None:
+    quoted = f"”{_short(line.sources[0])}”"
+    what = "sökt" if line.status == "applied" else "egen finansiering"
+    if line.payer is None:
+        draft.unsure_funding.append(
+            (
+                f"vem som betalar {kronor(line.amount)} ({what}) framgår inte: {quoted}; ange from",
+                line,
+            )
+        )
+    elif len(line.years) > 1:
+        years = " och ".join(str(y) for y in sorted(line.years))
+        draft.unsure_funding.append(
+            (f"{kronor(line.amount)} ({what}) kan avse {years}: {quoted}; ange rätt år", line)
+        )
+    elif line.years:
+        draft.funding.append(line)
+    else:
+        split = _split_by_budget_table(line, tables) if line.status == "applied" else []
+        if split:
+            draft.funding.extend(split)
+        else:
+            draft.unsure_funding.append(
+                (f"året för {kronor(line.amount)} ({what}) anges inte i dokumentet: {quoted}; "
+                 "ange year (budgetåret) och ta bort #", line)
+            )  # fmt: skip
+
+
+def _split_by_budget_table(line: FundingDraft, tables: list[list[list[str]]]) -> list[FundingDraft]:
+    """The applied total spread over years by the table's 'Summa' row, when its sums agree."""
+    for rows in tables:
+        header = rows[0]
+        year_columns = [i for i, cell in enumerate(header) if re.fullmatch(r"(?:19|20)\d\d", cell)]
+        total = next(
+            (r for r in rows[1:] if r and re.match(r"(?:summa|totalt?)\b", r[0], re.I)), None
+        )
+        if not year_columns or total is None:
+            continue
+        per_year = {
+            int(header[i]): parse_amount(total[i]) or 0 for i in year_columns if i < len(total)
+        }
+        if sum(per_year.values()) != line.amount:
+            continue
+        return [
+            FundingDraft(
+                line.status,
+                amount,
+                line.payer,
+                {year},
+                line.sources,
+                note=f"{year} enligt budgettabellen i dokumentet (totalt {kronor(line.amount)}).",
+            )
+            for year, amount in per_year.items()
+            if amount > 0
+        ]
+    return []
