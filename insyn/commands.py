@@ -35,6 +35,7 @@ class BuildReport:
     files: int = 0
     pages: int = 0
     seconds: float = 0.0
+    search_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -43,6 +44,7 @@ class BuildReport:
 
 def build_site(options: BuildOptions, progress: bool = False) -> BuildReport:
     """Check, render and write the site; on any error leave `--out` untouched."""
+    from insyn.history import read_history
     from insyn.render import render_site
     from insyn.write import write_site
 
@@ -54,15 +56,34 @@ def build_site(options: BuildOptions, progress: bool = False) -> BuildReport:
     if options.base_url:
         settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
         graph = replace(graph, settings=settings)
-    files = render_site(graph, result.findings, progress=progress)
-    write_site(files, options.out)
+    files = render_site(
+        graph, result.findings, progress=progress, history=read_history(options.content)
+    )
     pages = sum(1 for path in files if path.endswith(".html"))
-    return BuildReport(result, len(files), pages, time.perf_counter() - started)
+    search_seconds = 0.0
+    if options.search:
+        from insyn.search import index_site
+
+        indexing = time.perf_counter()
+        files.update(index_site(files))
+        search_seconds = time.perf_counter() - indexing
+    write_site(files, options.out)
+    seconds = time.perf_counter() - started
+    return BuildReport(result, len(files), pages, seconds, search_seconds)
 
 
 def build(options: BuildOptions) -> int:
+    from insyn.search import SearchIndexError
+
     on_terminal = sys.stderr.isatty() and not options.quiet
-    report = build_site(options, progress=on_terminal)
+    try:
+        report = build_site(options, progress=on_terminal)
+    except SearchIndexError as error:
+        print(
+            f"Build failed: search index: {error}; {options.out} was left unchanged",
+            file=sys.stderr,
+        )
+        return 1
     print_problems(report.result, sys.stderr)
     if not report.ok:
         print(
@@ -74,10 +95,16 @@ def build(options: BuildOptions) -> int:
     if on_terminal:
         print(
             f"Built {_thousands(report.pages)} pages ({_thousands(report.files)} files) "
-            f"in {report.seconds:.1f} s",
+            f"in {report.seconds:.1f} s" + _search_time(report, options),
             file=sys.stderr,
         )
     return 0
+
+
+def _search_time(report: BuildReport, options: BuildOptions) -> str:
+    if not options.search:
+        return " (no search index)"
+    return f", search index {report.search_seconds:.1f} s of it"
 
 
 def _thousands(number: int) -> str:

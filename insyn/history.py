@@ -38,13 +38,13 @@ class History:
         return f"{self.prefix}{relative}"
 
 
-EMPTY = History({})
+NO_HISTORY = History({})
 
 
 def read_history(content: Path) -> History:
     git = shutil.which("git")
     if git is None or not content.is_dir():
-        return EMPTY
+        return NO_HISTORY
     try:
         prefix = subprocess.run(
             [git, "rev-parse", "--show-prefix"],
@@ -72,7 +72,7 @@ def read_history(content: Path) -> History:
             timeout=120,
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return EMPTY
+        return NO_HISTORY
     return History(parse_log(log), prefix)
 
 

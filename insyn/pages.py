@@ -11,12 +11,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from insyn.history import NO_HISTORY, Change, History
 from insyn.ledger import Totals
 from insyn.link import SiteGraph
 from insyn.markup import Body, MarkdownRenderer
-from insyn.model import DISTRICT, FUNDER, STATUSES, Decision, FundingLine, Organisation, Project
+from insyn.model import (
+    DISTRICT,
+    FUNDER,
+    STATUSES,
+    Decision,
+    FundingLine,
+    Organisation,
+    Origin,
+    Project,
+)
 from insyn.money import pivot
 from insyn.quality import Finding
 
@@ -50,6 +61,16 @@ def year_url(year: int) -> str:
 
 
 @dataclass(frozen=True)
+class EditHistory:
+    """What a page shows of its file's git history: every change, newest first."""
+
+    changes: tuple[Change, ...]
+    commit_url: str | None
+    view_url: str | None
+    edit_url: str | None
+
+
+@dataclass(frozen=True)
 class ProjectRole:
     project: Project
     roles: tuple[str, ...]
@@ -59,9 +80,14 @@ class SiteView:
     """The graph as templates see it: look-ups, URLs and rendered bodies."""
 
     def __init__(
-        self, graph: SiteGraph, findings: Iterable[Finding], assets: dict[str, str]
+        self,
+        graph: SiteGraph,
+        findings: Iterable[Finding],
+        assets: dict[str, str],
+        history: History = NO_HISTORY,
     ) -> None:
         self.graph = graph
+        self._history = history
         self.settings = graph.settings
         self.ledger = graph.ledger
         self.assets = assets
@@ -72,6 +98,22 @@ class SiteView:
 
     def org(self, org_id: str) -> Organisation:
         return self.graph.organisations[org_id]
+
+    def edits(self, origin: Origin) -> EditHistory | None:
+        """The git history of an entity's file, with links, or None outside a checkout."""
+        path = Path(origin.path)
+        relative = f"{path.parent.name}/{path.name}"
+        changes = self._history.of(relative)
+        if not changes:
+            return None
+        repo = (self.settings.repo_url or "").rstrip("/")
+        in_repo = self._history.repo_path(relative)
+        return EditHistory(
+            changes=changes,
+            commit_url=f"{repo}/commit/" if repo else None,
+            view_url=f"{repo}/blob/main/{in_repo}" if repo else None,
+            edit_url=f"{repo}/edit/main/{in_repo}" if repo else None,
+        )
 
     def org_url(self, org_id: str) -> str:
         return org_url(self.graph.organisations[org_id])
@@ -244,6 +286,7 @@ def decision(entity: Decision, site: SiteView) -> Context:
         projects=[site.project(p) for p in projects],
         body=site.body(entity.body),
         findings=site.findings("decision", entity.id),
+        edits=site.edits(entity.origin),
         source=source,
         og_type="article",
     )
@@ -283,6 +326,7 @@ def project(entity: Project, site: SiteView) -> Context:
         timeline=timeline,
         body=site.body(entity.body),
         findings=site.findings("project", entity.id),
+        edits=site.edits(entity.origin),
         og_type="article",
     )
 

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 
 import insyn
 from insyn import formatting
+from insyn.history import NO_HISTORY, History
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
 from insyn.money import line_keys
@@ -246,11 +247,14 @@ def asset_urls(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def render_site(
-    graph: SiteGraph, findings: list[Finding], progress: bool = False
+    graph: SiteGraph,
+    findings: list[Finding],
+    progress: bool = False,
+    history: History = NO_HISTORY,
 ) -> dict[str, bytes]:
     """Every file of the site, site path -> bytes: pages from the plan, plus the assets."""
     files = asset_files()
-    site = SiteView(graph, findings, asset_urls(files))
+    site = SiteView(graph, findings, asset_urls(files), history)
     pages = plan_pages(graph)
     env = environment(site)
     templates = {name: env.get_template(name) for name in sorted({p.template for p in pages})}

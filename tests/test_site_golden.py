@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,13 +50,16 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # A copy outside the repository: the pages must not depend on its git history.
+    source = tmp_path_factory.mktemp("golden-source") / "site"
+    shutil.copytree(GOLDEN / "site", source)
     out = tmp_path_factory.mktemp("golden") / "site"
     result = run_site(
         "build",
         "--content",
-        str(GOLDEN / "site/content"),
+        str(source / "content"),
         "--data",
-        str(GOLDEN / "site/data"),
+        str(source / "data"),
         "--out",
         str(out),
         cwd=out.parent,
