@@ -7,7 +7,9 @@ between files) belong to `link` and `quality`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from insyn.ids import is_valid_id, slugify
 from insyn.load import DECISION, PROJECT, LoadedSources, SourceFile
@@ -51,7 +53,9 @@ def validate(sources: LoadedSources, problems: Problems) -> ValidSources:
             source.kind, source.data, source.path, source.front.line_of, problems
         ):
             continue
-        if source.kind == DECISION and not _decision_dates_ok(source, problems):
+        if source.kind == DECISION and not (
+            _decision_dates_ok(source, problems) and _source_ok(source, problems)
+        ):
             continue
         if source.kind == PROJECT and not _project_dates_ok(source, problems):
             continue
@@ -89,6 +93,25 @@ def _decision_dates_ok(source: SourceFile, problems: Problems) -> bool:
             source.line("year"),
             f"year {year} does not match the meeting date {meeting}: remove 'year' "
             "(the meeting date gives it)",
+        )
+        return False
+    return True
+
+
+def _source_ok(source: SourceFile, problems: Problems) -> bool:
+    """`source` is a web address or a file under assets/ — never a path out of the site,
+    and never a `javascript:` or `data:` link."""
+    value = source.data.get("source")
+    if not isinstance(value, str) or value.startswith(("https://", "http://")):
+        return True
+    path = PurePosixPath(value.lstrip("/"))
+    scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value)
+    if scheme or "\\" in value or ".." in path.parts or not path.parts:
+        problems.error(
+            source.path,
+            source.line("source"),
+            f"source: '{value}' must be a web address (https://...) or a file under assets/, "
+            "e.g. assets/dokument/beslut.pdf",
         )
         return False
     return True

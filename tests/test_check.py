@@ -1028,3 +1028,37 @@ def test_exit_codes(corpus: Corpus, run_check: Check) -> None:
     assert (run_check().status, run_check(strict=True).status) == (0, 1)
     decision(corpus, VALID.replace("2007-11-27", "2007-13-45"))
     assert (run_check().status, run_check(strict=True).status) == (1, 1)
+
+
+# -- source: a web address or a file under assets/, never out of the site ------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "../../etc/passwd",
+        "assets/a/../../../b",
+        "x\\\\y",
+    ],
+)
+def test_source_may_not_leave_the_site(corpus: Corpus, run_check: Check, value: str) -> None:
+    decision(corpus, valid_with(f'source: "{value}"\n'))
+    report = run_check()
+    shown = value.replace("\\\\", "\\")
+    assert report.lines == [
+        f"{A}:6: error: source: '{shown}' must be a web address (https://...) or a file under "
+        "assets/, e.g. assets/dokument/beslut.pdf"
+    ]
+    assert report.status == 1
+
+
+@pytest.mark.parametrize(
+    "value", ["https://example.se/beslut.pdf", "assets/beslut/a.pdf", "beslut/a.pdf"]
+)
+def test_source_urls_and_asset_paths_are_accepted(
+    corpus: Corpus, run_check: Check, value: str
+) -> None:
+    decision(corpus, valid_with(f"source: {value}\n"))
+    assert run_check().lines == []
