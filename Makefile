@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(PY) -m mypy insyn
 
 bench: $(STAMP)
-	$(PY) -m insyn.bench
+	$(PY) -m tests.bench.run
 
 clean:
 	rm -rf _site .cache .pytest_cache .mypy_cache .ruff_cache

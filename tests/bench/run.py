@@ -1,0 +1,191 @@
+"""`make bench`: build times, edit-to-screen latency and memory on synthetic corpora.
+
+For N = 1,000 and 10,000 decisions (and 100,000 with BENCH_FULL=1): a cold
+full build (no output, no cache), a warm full build (nothing changed), the
+search indexing step on its own, and the time from saving an edited
+decision to the new page being served by `serve`. Wall times are medians of
+BENCH_RUNS runs (default 3); peak RSS is of the whole process tree, sampled
+from /proc. Results are printed and written to tests/bench/results.json.
+Nothing here asserts a time: machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.bench.corpus import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, in KiB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        child = int(entry.name)
+        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(child)
+        rss[child] = int(fields.get("VmRSS", "0 kB").split()[0] or 0)
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack += children.get(current, [])
+    return total
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak tree RSS (KiB) of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_kib(process.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-2000:]}")
+    return elapsed, peak
+
+
+def site(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "site.py"), *args]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def edit_to_served(root: Path, runs: int) -> list[float]:
+    """Seconds from saving an edited decision to `serve` serving the new page."""
+    port = free_port()
+    process = subprocess.Popen(
+        site("serve", "--port", str(port)),
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    target = sorted((root / "content/decisions").glob("*.md"))[
+        len(list((root / "content/decisions").glob("*.md"))) // 2
+    ]
+    url = f"http://127.0.0.1:{port}/beslut/{target.stem}/"
+    original = target.read_text(encoding="utf-8")
+    latencies = []
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        for run in range(runs):
+            marker = f"Redigerad rubrik {run}"
+            text = original.replace("title: ", f"title: {marker} ", 1)
+            time.sleep(1.0)
+            saved = time.perf_counter()
+            target.write_text(text, encoding="utf-8")
+            while time.perf_counter() - saved < 120:
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if marker in response.read().decode("utf-8"):
+                            break
+                except OSError:
+                    pass
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - saved)
+    finally:
+        target.write_text(original, encoding="utf-8")
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return latencies
+
+
+def bench(n: int, runs: int, workdir: Path) -> dict[str, object]:
+    root = workdir / f"corpus-{n}"
+    if not (root / "content").exists():
+        generate(n, root)
+    out, cache = root / "_site", root / ".cache"
+    cold, warm, search, peaks = [], [], [], []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        seconds, peak = timed(site("build", "--no-search"), root)
+        cold.append(seconds)
+        peaks.append(peak)
+    for _ in range(runs):
+        seconds, peak = timed(site("build", "--no-search"), root)
+        warm.append(seconds)
+        peaks.append(peak)
+    for _ in range(runs):
+        with_search, peak = timed(site("build"), root)
+        without, _ = timed(site("build", "--no-search"), root)
+        search.append(max(0.0, with_search - without))
+        peaks.append(peak)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    edits = edit_to_served(root, runs)
+    cold_median = statistics.median(cold)
+    return {
+        "decisions": n,
+        "pages": pages,
+        "cold_build_s": round(cold_median, 2),
+        "warm_build_s": round(statistics.median(warm), 2),
+        "search_index_s": round(statistics.median(search), 2),
+        "edit_to_served_ms": round(statistics.median(edits) * 1000),
+        "pages_per_s_cold": round(pages / cold_median),
+        "peak_rss_mib": round(max(peaks) / 1024),
+        "runs": runs,
+    }
+
+
+def main() -> int:
+    sizes = [1000, 10000] + ([100000] if os.environ.get("BENCH_FULL") == "1" else [])
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    workdir = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "insyn-bench"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in sizes:
+        print(f"benchmarking {n} decisions ...", file=sys.stderr, flush=True)
+        rows.append(bench(n, runs, workdir))
+    if len(rows) >= 2:
+        ratio = rows[1]["cold_build_s"] / max(rows[0]["cold_build_s"], 1e-9)  # type: ignore[operator]
+        print(f"10x decisions -> {ratio:.1f}x cold build time", file=sys.stderr)
+    header = list(rows[0])
+    print(" | ".join(header))
+    for row in rows:
+        print(" | ".join(str(row[key]) for key in header))
+    RESULTS.write_text(
+        json.dumps({"machine": {"cores": os.cpu_count()}, "results": rows}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
