@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 AREAS = ["Västerort", "Söderort", "Innerstaden"]
-WORDS = (
+WORDS = (  # noqa: SIM905 (one readable string of words)
     "stöd samverkan våld nära relationer kvinnor barn män socialtjänst insats projekt "
     "utveckling metod utbildning samordning uppföljning trygghet familj skydd boende "
     "samtal grupp team förvaltning nämnd ansökan medel budget verksamhet målgrupp "
