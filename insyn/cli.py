@@ -34,6 +34,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     quiet: bool = False
+    search: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="override base_url from data/site.yaml")
     build.add_argument("--drafts", action="store_true", help="publish drafts too")
     build.add_argument("--quiet", action="store_true", help="no progress output")
+    build.add_argument(
+        "--no-search", dest="search", action="store_false", help="skip the search index (faster)"
+    )
 
     check = commands.add_parser("check", help="validate content and data")
     paths(check, out=False)
@@ -117,6 +121,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         base_url=getattr(args, "base_url", None),
         drafts=getattr(args, "drafts", False),
         quiet=getattr(args, "quiet", False),
+        search=getattr(args, "search", True),
     )
     if args.command == "build":
         from insyn.commands import build
