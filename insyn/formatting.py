@@ -77,6 +77,16 @@ def amount(value: int) -> str:
     return f"{number(value)}{NBSP}kr"
 
 
+def amount_short(value: int) -> str:
+    """An axis label: `5630000` -> `5,6 mnkr`, `250000` -> `250 tkr`, `900` -> `900 kr`."""
+    if value >= 1_000_000:
+        short = format_decimal(round(value / 1_000_000, 1), format="#,##0.#", locale=LOCALE)
+        return f"{_GROUP_SPACES.sub(NBSP, short)}{NBSP}mnkr"
+    if value >= 1_000:
+        return f"{number(round(value / 1_000))}{NBSP}tkr"
+    return amount(value)
+
+
 def number(value: int) -> str:
     """A whole number with Swedish digit grouping and no-break spaces."""
     if type(value) is int:
@@ -238,6 +248,7 @@ def finding_lang(message: str) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "amount": amount,
+    "amount_short": amount_short,
     "number": number,
     "date": date,
     "partial_date": partial_date,

@@ -536,12 +536,6 @@ BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {
     "organisation.html": organisation,
     "years.html": year_list,
     "year.html": year,
-    "flows.html": _placeholder(
-        "Pengaflöden",
-        "/pengafloden/",
-        "pengafloden",
-        "Hur pengarna går från finansiär till mottagare.",
-    ),
     "data.html": _placeholder(
         "Öppna data", "/data/", "data", "Ladda ner uppgifterna på webbplatsen som öppna data."
     ),

@@ -23,11 +23,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 import insyn
-from insyn import formatting
+from insyn import charts, feeds, formatting, jsonld, opendata, quality_report, trails
 from insyn.history import NO_HISTORY, History
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
 from insyn.money import line_keys
+from insyn.opendata_docs import GUIDE
 from insyn.pages import (
     BUILDERS,
     FEED_SIZE,
@@ -39,6 +40,7 @@ from insyn.pages import (
     year_url,
 )
 from insyn.quality import Finding
+from insyn.trails import TrailFilter
 
 ROOT = Path(insyn.__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -48,7 +50,13 @@ ALL_DECISIONS = "decision:*"
 ALL_PROJECTS = "project:*"
 ALL_ORGANISATIONS = "org:*"
 
-Entity = Decision | Project | Organisation | int | tuple[str, ...] | None
+Entity = Decision | Project | Organisation | TrailFilter | int | tuple[str, ...] | None
+ALL_BUILDERS = {
+    **BUILDERS,
+    **trails.BUILDERS,
+    **feeds.BUILDERS,
+    **quality_report.BUILDERS,
+}
 
 
 @dataclass(frozen=True)
@@ -161,16 +169,21 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
         reads |= line_keys(ledger.for_year(year))
         add(year_url(year), "year.html", year, reads)
 
-    add("/pengafloden/", "flows.html")
+    for planned in trails.plan(graph):
+        add(*planned)
     add("/data/", "data.html")
     add("/sok/", "search.html")
     add("/tillganglighet/", "accessibility.html")
+    for planned in quality_report.plan(graph):
+        add(*planned)
     add("/404.html", "404.html")
 
     html_urls = tuple(page.url for page in pages if page.in_sitemap)
     add("/sitemap.xml", "sitemap.xml", html_urls, {ALL_DECISIONS, ALL_PROJECTS, ALL_ORGANISATIONS})
     entries = list(graph.decisions.values())[:FEED_SIZE]
     add("/feed.xml", "feed.xml", None, every_decision | _district_keys(entries))
+    for planned in feeds.plan(graph):
+        add(*planned)
     add("/robots.txt", "robots.txt")
     return pages
 
@@ -222,6 +235,8 @@ def environment(site: SiteView | None = None) -> Environment:
         auto_reload=False,
     )
     formatting.register(environment)
+    environment.globals.update(jsonld.GLOBALS, year_chart=charts.year_chart)
+    environment.globals["open_data"] = GUIDE
     if site is not None:
         environment.globals["site"] = site
     return environment
@@ -266,11 +281,12 @@ def render_site(
             print(f"\rRendering pages: {number}/{total}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
+    files.update(opendata.render_data_files(graph, pages))
     return files
 
 
 def render_page(page: Page, site: SiteView, template: Template) -> bytes:
-    context = BUILDERS[page.template](page.entity, site)
+    context = ALL_BUILDERS[page.template](page.entity, site)
     context.setdefault("og_type", "website")
     text: str = template.render(page=page, **context)
     return text.encode("utf-8")

@@ -696,9 +696,9 @@ def test_list_pages_home_and_placeholders(site: Path) -> None:
     ]
     assert "/finansiarer/lansstyrelsen/" in home.links() and "/ar/2008/" in home.links()
     for url, words in [
-        ("/pengafloden/", "under uppbyggnad"),
+        ("/pengafloden/", "Följ pengarna"),
         ("/data/", "öppna data"),
-        ("/sok/", "Sökfunktionen är under uppbyggnad"),
+        ("/sok/", "Sökningen behöver JavaScript"),
         ("/tillganglighet/", "test@example.se"),
     ]:
         assert words in main(site, url).text, url
@@ -744,7 +744,9 @@ def test_drafts_are_published_only_with_drafts(corpus: Corpus) -> None:
     assert not (corpus.out / "beslut/hemligt-utkast").exists()
     assert not (corpus.out / "projekt/utkastprojekt").exists()
     everything = "".join(
-        p.read_text(encoding="utf-8") for p in corpus.out.rglob("*") if p.is_file()
+        p.read_text(encoding="utf-8")
+        for p in corpus.out.rglob("*")
+        if p.is_file() and "pagefind" not in p.parts  # gzipped; see test_search.py
     )
     assert "hemligt" not in everything.lower()
     assert f"999{NBSP}000" not in everything and "/ar/2013/" not in everything
@@ -786,7 +788,9 @@ def test_swedish_formatting() -> None:
 def test_swedish_formatting_on_pages(site: Path) -> None:
     text = (site / "beslut/samtalsgrupper/index.html").read_text(encoding="utf-8")
     assert f"5{NBSP}630{NBSP}000{NBSP}kr" in text
-    assert "5 630 000 kr" not in text and "5630000" not in text
+    # JSON-LD carries amounts as numbers for machines; what people read is formatted.
+    shown = re.sub(r'<script type="application/ld\+json">.*?</script>', "", text, flags=re.S)
+    assert "5 630 000 kr" not in shown and "5630000" not in shown
     assert "27 november 2007" in text
     assert "februari 2008–2008" in main(site, "/projekt/samtal/").text
 
@@ -821,7 +825,11 @@ def test_every_page_is_accessible_by_structure(site: Path) -> None:
             region = table.parent
             assert region is not None and region.has_class("tabellram"), url
             assert region.attrs.get("tabindex") == "0" and region.attrs.get("aria-label"), url
-        assert not doc.find_all("script"), url
+        # Only data (JSON-LD) and files from /assets/: nothing inline runs under a strict CSP.
+        for script in doc.find_all("script"):
+            if script.attrs.get("type") == "application/ld+json":
+                continue
+            assert script.attrs.get("src", "").startswith("/assets/") and not script.text, url
         assert not doc.find_all("style"), url
         assert not [n for n in doc.iter() if "style" in n.attrs], url
         assert not [n for n in doc.iter() if any(k.startswith("on") for k in n.attrs)], url
@@ -992,8 +1000,11 @@ def test_plan_knows_what_each_page_reads(corpus: Corpus) -> None:
         "/beslut/",
         "/beslut/utan-pengar/",
         "/feed.xml",
+        "/kvalitet/",
         "/stadsdelar/",
         "/stadsdelar/skarholmen/",
+        "/stadsdelar/skarholmen/feed.xml",
+        "/stadsdelar/skarholmen/sammantraden.ics",
     ]
 
 

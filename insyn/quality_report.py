@@ -1,0 +1,93 @@
+"""/kvalitet/: every data-quality finding in public, grouped by the page it concerns.
+
+Readers should see where the sources contradict themselves. Only findings
+about published entities are shown: a draft's findings would link to a
+page that does not exist and name what is not yet public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from insyn.link import SiteGraph
+from insyn.pages import HOME, Context, SiteView, decision_url, project_url
+from insyn.quality import Finding
+
+QUALITY_URL = "/kvalitet/"
+KIND_HEADINGS = {"decision": "Beslut", "project": "Projekt"}
+
+
+def anchor(kind: str, entity_id: str) -> str:
+    """The id of an entity's group on /kvalitet/: `beslut-<id>`, `projekt-<id>`."""
+    return f"{KIND_HEADINGS[kind].lower()}-{entity_id}"
+
+
+@dataclass(frozen=True)
+class EntityFindings:
+    kind: str
+    entity_id: str
+    label: str
+    url: str
+    anchor: str
+    findings: tuple[Finding, ...]
+
+
+def published(site: SiteView) -> list[EntityFindings]:
+    """Findings per published decision and project: decisions newest first, projects by name."""
+    graph = site.graph
+    groups = []
+    for decision in graph.decisions.values():
+        found = site.findings("decision", decision.id)
+        if found:
+            groups.append(
+                EntityFindings(
+                    "decision",
+                    decision.id,
+                    decision.title,
+                    decision_url(decision.id),
+                    anchor("decision", decision.id),
+                    tuple(found),
+                )
+            )
+    for project in sorted(graph.projects.values(), key=lambda p: (p.name.casefold(), p.id)):
+        found = site.findings("project", project.id)
+        if found:
+            groups.append(
+                EntityFindings(
+                    "project",
+                    project.id,
+                    project.name,
+                    project_url(project.id),
+                    anchor("project", project.id),
+                    tuple(found),
+                )
+            )
+    return groups
+
+
+def quality_page(entity: None, site: SiteView) -> Context:
+    groups = published(site)
+    return {
+        "title": "Möjliga fel i underlaget",
+        "breadcrumbs": [HOME, ("Möjliga fel i underlaget", QUALITY_URL)],
+        "section": "",
+        "description": "Uppgifter i källorna som inte stämmer med varandra, "
+        "hittade av Insyns automatiska kontroll.",
+        "groups": [(kind, [g for g in groups if g.kind == kind]) for kind in KIND_HEADINGS],
+        "count": sum(len(g.findings) for g in groups),
+        "kind_headings": KIND_HEADINGS,
+    }
+
+
+def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
+    """Any decision, project or organisation (a district's active years) can add a finding."""
+    reads = {"decision:*", "project:*", "org:*"}
+    reads |= {f"decision:{d}" for d in graph.decisions}
+    reads |= {f"project:{p}" for p in graph.projects}
+    reads |= {f"org:{o}" for o in graph.organisations}
+    yield QUALITY_URL, "quality.html", None, reads
+
+
+BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {"quality.html": quality_page}

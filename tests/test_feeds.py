@@ -1,0 +1,212 @@
+"""Feeds per district and funder, meeting calendars and JSON-LD: well-formed, complete, safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from tests.conftest import Corpus
+from tests.test_site import page
+from tests.test_trails import HOSTILE, write_money_corpus
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+BASE = "https://insyn.example.se"
+
+
+@pytest.fixture
+def money_site(corpus: Corpus) -> Path:
+    write_money_corpus(corpus)
+    result = corpus.run("build")
+    assert result.returncode == 0, result.stderr
+    return corpus.out
+
+
+def entries(path: Path) -> tuple[ET.Element, list[tuple[str | None, str | None, str | None]]]:
+    feed = ET.parse(path).getroot()
+    found = [
+        (
+            e.findtext(f"{ATOM}id"),
+            e.findtext(f"{ATOM}updated"),
+            e.find(f"{ATOM}link").attrib["href"],  # type: ignore[union-attr]
+        )
+        for e in feed.findall(f"{ATOM}entry")
+    ]
+    return feed, found
+
+
+def test_district_feed_has_every_decision_newest_first(money_site: Path) -> None:
+    feed, found = entries(money_site / "stadsdelar/skarholmen/feed.xml")
+    assert found == [
+        (f"{BASE}/beslut/d3/", "2010-01-01T00:00:00Z", f"{BASE}/beslut/d3/"),
+        (f"{BASE}/beslut/d2/", "2009-05-01T00:00:00Z", f"{BASE}/beslut/d2/"),
+    ]
+    assert feed.findtext(f"{ATOM}updated") == "2010-01-01T00:00:00Z"
+    assert feed.findtext(f"{ATOM}id") == f"{BASE}/stadsdelar/skarholmen/"
+    assert "Skärholmens stadsdelsnämnd" in (feed.findtext(f"{ATOM}title") or "")
+    self_link = [k for k in feed.findall(f"{ATOM}link") if k.attrib["rel"] == "self"]
+    assert self_link[0].attrib["href"] == f"{BASE}/stadsdelar/skarholmen/feed.xml"
+    _, found = entries(money_site / "stadsdelar/hasselby-vallingby/feed.xml")
+    assert [e[0] for e in found] == [f"{BASE}/beslut/d1/"]
+
+
+def test_funder_feed_has_every_decision_involving_it(money_site: Path) -> None:
+    feed, found = entries(money_site / "finansiarer/lansstyrelsen/feed.xml")
+    assert [(e[0], e[1]) for e in found] == [
+        (f"{BASE}/beslut/d2/", "2009-05-01T00:00:00Z"),
+        (f"{BASE}/beslut/d1/", "2008-03-01T00:00:00Z"),
+    ]
+    assert feed.findtext(f"{ATOM}updated") == "2009-05-01T00:00:00Z"
+    _, found = entries(money_site / "finansiarer/socialstyrelsen/feed.xml")
+    assert [e[0] for e in found] == [f"{BASE}/beslut/d2/"]
+    # A draft is never in a feed.
+    text = (money_site / "stadsdelar/hasselby-vallingby/feed.xml").read_text(encoding="utf-8")
+    assert "utkast" not in text.lower()
+
+
+def test_feeds_are_discoverable(money_site: Path) -> None:
+    for url in ("/stadsdelar/skarholmen/", "/finansiarer/lansstyrelsen/"):
+        head = page(money_site, url).find("head")
+        feeds = [
+            link.attrs["href"]
+            for link in head.find_all("link", rel="alternate")
+            if link.attrs.get("type") == "application/atom+xml"
+        ]
+        assert feeds == ["/feed.xml", f"{url}feed.xml"]
+    calendar_links = page(money_site, "/stadsdelar/skarholmen/").find("main").links()
+    assert "/stadsdelar/skarholmen/sammantraden.ics" in calendar_links
+
+
+def test_meeting_calendar_has_one_event_per_meeting(money_site: Path) -> None:
+    data = (money_site / "stadsdelar/skarholmen/sammantraden.ics").read_bytes()
+    assert b"\r\n" in data
+    calendar = Calendar.from_ical(data)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1  # d3 has no meeting date
+    (event,) = events
+    assert str(event["uid"]) == "beslut-d2@insyn.example.se"
+    assert event.decoded("dtstart") == dt.date(2009, 5, 1)
+    assert event.decoded("dtend") == dt.date(2009, 5, 2)
+    assert event.decoded("dtstamp") == dt.datetime(2009, 5, 1, tzinfo=dt.UTC)
+    assert str(event["summary"]) == "Skärholmen: Ansökan utan projekt"
+    assert str(event["url"]) == f"{BASE}/beslut/d2/"
+    assert "Sammanträden – Skärholmens stadsdelsnämnd" in str(calendar["x-wr-calname"])
+    other = Calendar.from_ical(
+        (money_site / "stadsdelar/hasselby-vallingby/sammantraden.ics").read_bytes()
+    )
+    assert [str(e["uid"]) for e in other.walk("VEVENT")] == ["beslut-d1@insyn.example.se"]
+    assert not (money_site / "finansiarer/lansstyrelsen/sammantraden.ics").exists()
+
+
+def test_calendar_has_every_meeting_of_a_busy_district(corpus: Corpus) -> None:
+    for day in range(1, 6):
+        corpus.decision(f"m{day}", meeting=f"2010-0{day}-1{day}")
+    corpus.decision("utan-datum", meeting=None, year=2010)
+    assert corpus.run("build").returncode == 0
+    calendar = Calendar.from_ical(
+        (corpus.out / "stadsdelar/hasselby-vallingby/sammantraden.ics").read_bytes()
+    )
+    starts = [e.decoded("dtstart") for e in calendar.walk("VEVENT")]
+    assert starts == [dt.date(2010, d, 10 + d) for d in range(1, 6)]
+
+
+def json_ld(path: Path) -> list[Any]:
+    text = path.read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, flags=re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_monetary_grants_on_decision_and_project_pages(money_site: Path) -> None:
+    (data,) = json_ld(money_site / "beslut/d1/index.html")
+    assert data["@context"] == "https://schema.org"
+    grants = data["@graph"]
+    assert [g["@type"] for g in grants] == ["MonetaryGrant"] * 4
+    assert [g["amount"] for g in grants] == [
+        {"@type": "MonetaryAmount", "currency": "SEK", "value": v}
+        for v in (400000, 300000, 50000, 100000)  # the ledger's order: by year
+    ]
+    first = grants[0]
+    assert first["funder"]["name"] == "Länsstyrelsen i Stockholms län"
+    assert first["funder"]["url"] == f"{BASE}/finansiarer/lansstyrelsen/"
+    recipient, project = first["fundedItem"]
+    assert recipient["@type"] == "GovernmentOrganization"
+    assert recipient["name"] == "Hässelby-Vällingby stadsdelsnämnd"
+    assert project == {
+        "@type": "Project",
+        "@id": f"{BASE}/projekt/p1/",
+        "name": HOSTILE,
+        "url": f"{BASE}/projekt/p1/",
+    }
+    assert first["description"].startswith("Status: sökt (applied). Budgetår 2008.")
+    assert [g["description"].split(".")[0] for g in grants] == [
+        "Status: sökt (applied)",
+        "Status: beviljat (granted)",
+        "Status: egen finansiering/medfinansiering (contributed)",
+        "Status: sökt (applied)",
+    ]
+    (data,) = json_ld(money_site / "projekt/p1/index.html")
+    assert len(data["@graph"]) == 5  # four from d1, one declared on the project
+    assert data["@graph"][-1]["url"] == f"{BASE}/projekt/p1/"
+    assert not json_ld(money_site / "beslut/d3/index.html")  # no money, no grants
+
+
+def test_json_ld_survives_a_hostile_name(money_site: Path) -> None:
+    raw = (money_site / "projekt/p1/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in raw
+    opened = re.findall(r"<script\b", raw)
+    closed = re.findall(r"</script>", raw)
+    assert len(opened) == len(closed) == 1
+    (data,) = json_ld(money_site / "projekt/p1/index.html")
+    assert data["@graph"][0]["fundedItem"][1]["name"] == HOSTILE
+
+
+def test_script_escapes_what_could_end_the_element() -> None:
+    from insyn.jsonld import script
+
+    value = "</script><script>alert(1)</script> & <!-- \u2028"
+    markup = str(script({"name": value}))
+    inner = markup.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert "<" not in inner and ">" not in inner and "&" not in inner
+    assert json.loads(inner) == {"name": value}
+
+
+def test_government_organisation_on_district_pages(money_site: Path) -> None:
+    (data,) = json_ld(money_site / "stadsdelar/hasselby-vallingby/index.html")
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "GovernmentOrganization",
+        "@id": f"{BASE}/stadsdelar/hasselby-vallingby/",
+        "name": "Hässelby-Vällingby stadsdelsnämnd",
+        "alternateName": "Hässelby-Vällingby",
+        "url": f"{BASE}/stadsdelar/hasselby-vallingby/",
+        "areaServed": {"@type": "Place", "name": "Västerort, Stockholm"},
+    }
+    (rinkeby,) = json_ld(money_site / "stadsdelar/rinkeby/index.html")
+    assert (rinkeby["foundingDate"], rinkeby["dissolutionDate"]) == ("1997", "2006")
+
+
+def test_feed_reads_in_plan(corpus: Corpus) -> None:
+    from insyn.pipeline import read_site
+    from insyn.render import plan_pages
+
+    write_money_corpus(corpus)
+    result = read_site(corpus.content, corpus.data)
+    assert result.graph is not None
+    pages = {p.url: p for p in plan_pages(result.graph)}
+    feed = pages["/finansiarer/lansstyrelsen/feed.xml"]
+    assert feed.path == "finansiarer/lansstyrelsen/feed.xml" and not feed.in_sitemap
+    assert feed.reads == {
+        "org:lansstyrelsen",
+        "decision:d1",
+        "decision:d2",
+        "org:hasselby-vallingby",
+        "org:skarholmen",
+    }
+    calendar = pages["/stadsdelar/skarholmen/sammantraden.ics"]
+    assert calendar.reads == {"org:skarholmen", "decision:d2", "decision:d3"}
