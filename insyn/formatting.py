@@ -175,77 +175,6 @@ def count(value: int, one: str, many: str) -> str:
     return f"{number(value)}{NBSP}{one if value == 1 else many}"
 
 
-# Data-quality findings are written in English for `check`; the public page
-# says the same in Swedish. An unknown message is shown as it is, marked as
-# English (see `finding_lang`).
-_FINDINGS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"the meeting \((\S+)\) is (\d+) days before the report's date \((\S+)\)"),
-        lambda m: (
-            f"Sammanträdet ({_iso(m[1])}) ligger {m[2]} dagar före tjänsteutlåtandets datum "
-            f"({_iso(m[3])}). Ett av datumen är troligen fel."
-        ),
-    ),
-    (
-        re.compile(r"the meeting \((\S+)\) is more than a year after the report's date \((\S+)\)"),
-        lambda m: (
-            f"Sammanträdet ({_iso(m[1])}) ligger mer än ett år efter tjänsteutlåtandets datum "
-            f"({_iso(m[2])}). Ett av datumen är troligen fel."
-        ),
-    ),
-    (
-        re.compile(r"district '([^']+)' was active (\S+), but the decision is from (\d+)"),
-        lambda m: f"Stadsdelsnämnden fanns {m[2]}, men beslutet är från {m[3]}.",
-    ),
-    (
-        re.compile(r"funding\[(\d+)\] is for project '([^']+)', which is not in this decision's"),
-        lambda m: (
-            f"Finansieringsrad {int(m[1]) + 1} gäller projektet {m[2]}, "
-            "som inte står bland beslutets projekt."
-        ),
-    ),
-    (
-        re.compile(r"the project ends \((\S+)\) before it starts \((\S+)\)"),
-        lambda m: f"Projektet slutar ({m[1]}) innan det börjar ({m[2]}).",
-    ),
-    (
-        re.compile(r"the budget for (\d+) adds up to (\d+) kr, but (\d+) kr is applied for in \d+"),
-        lambda m: (
-            f"Budgeten för {m[1]} summerar till {amount(int(m[2]))}, "
-            f"men det sökta beloppet för {m[1]} är {amount(int(m[3]))}."
-        ),
-    ),
-    (
-        re.compile(r"funding\[(\d+)\] is also declared on decision '([^']+)'"),
-        lambda m: (
-            f"Finansieringsrad {int(m[1]) + 1} finns också i beslutet {m[2]}. "
-            "En rad ska bara finnas på ett ställe."
-        ),
-    ),
-]
-
-
-def _iso(text: str) -> str:
-    try:
-        return date(dt.date.fromisoformat(text))
-    except ValueError:
-        return text
-
-
-def finding_text(message: str) -> str:
-    """A data-quality finding in Swedish, or the original message when it is not known."""
-    for pattern, swedish in _FINDINGS:
-        match = pattern.search(message)
-        if match:
-            return swedish(match)
-    return message
-
-
-def finding_lang(message: str) -> str:
-    """`sv` when `finding_text` translated the message, else `en` (WCAG 3.1.2)."""
-    return "sv" if any(p.search(message) for p, _ in _FINDINGS) else "en"
-
-
 FILTERS: dict[str, Callable[..., Any]] = {
     "amount": amount,
     "amount_short": amount_short,
@@ -262,8 +191,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "project_status_word": project_status_word,
     "organisation_type_word": organisation_type_word,
     "count": count,
-    "finding_text": finding_text,
-    "finding_lang": finding_lang,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from insyn.formatting import amount, date
 from insyn.link import LinkedContent
 from insyn.model import DISTRICT, Decision, Project
 from insyn.problems import Problems
@@ -17,13 +18,19 @@ from insyn.problems import Problems
 
 @dataclass(frozen=True)
 class Finding:
-    """A data-quality warning, kept for the pages that show them publicly."""
+    """A data-quality warning, kept for the pages that show them publicly.
+
+    `message` is what `check` prints (English, like every problem); `public`
+    says the same to readers in Swedish. Both are written here, side by side,
+    so they cannot drift apart.
+    """
 
     path: str
     line: int
     message: str
     entity_kind: str
     entity_id: str
+    public: str
 
 
 def find_quality_issues(content: LinkedContent) -> list[Finding]:
@@ -56,14 +63,22 @@ def _decision_dates(decision: Decision) -> list[Finding]:
             f"({report_date.isoformat()}): one of the dates is probably wrong; "
             "explain it in 'notes'"
         )
+        public = (
+            f"Sammanträdet ({date(meeting)}) ligger {-days} dagar före tjänsteutlåtandets datum "
+            f"({date(report_date)}). Ett av datumen är troligen fel."
+        )
     elif days > 366:
         message = (
             f"the meeting ({meeting.isoformat()}) is more than a year after the report's date "
             f"({report_date.isoformat()}): one of the dates is probably wrong"
         )
+        public = (
+            f"Sammanträdet ({date(meeting)}) ligger mer än ett år efter tjänsteutlåtandets datum "
+            f"({date(report_date)}). Ett av datumen är troligen fel."
+        )
     else:
         return []
-    return [Finding(decision.origin.path, line, message, "decision", decision.id)]
+    return [Finding(decision.origin.path, line, message, "decision", decision.id, public)]
 
 
 def _decision_district_active(decision: Decision, content: LinkedContent) -> list[Finding]:
@@ -81,6 +96,7 @@ def _decision_district_active(decision: Decision, content: LinkedContent) -> lis
                 f"but the decision is from {decision.year}",
                 "decision",
                 decision.id,
+                f"Stadsdelsnämnden fanns {span}, men beslutet är från {decision.year}.",
             )
         ]
     return []
@@ -98,6 +114,8 @@ def _funding_project_listed(decision: Decision) -> list[Finding]:
                     "this decision's 'projects'",
                     "decision",
                     decision.id,
+                    f"Finansieringsrad {line.index + 1} gäller projektet {line.project_id}, "
+                    "som inte står bland beslutets projekt.",
                 )
             )
     return findings
@@ -112,6 +130,7 @@ def _project_period(project: Project) -> list[Finding]:
                 f"the project ends ({project.end.iso()}) before it starts ({project.start.iso()})",
                 "project",
                 project.id,
+                f"Projektet slutar ({project.end.iso()}) innan det börjar ({project.start.iso()}).",
             )
         ]
     return []
@@ -142,6 +161,8 @@ def _budget_against_applied(content: LinkedContent) -> list[Finding]:
                         f"for in {year}",
                         "project",
                         project.id,
+                        f"Budgeten för {year} summerar till {amount(total)}, "
+                        f"men det sökta beloppet för {year} är {amount(asked)}.",
                     )
                 )
     return findings
@@ -174,6 +195,8 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
                         "it is declared: remove one of them",
                         "project",
                         project.id,
+                        f"Finansieringsrad {line.index + 1} finns också i beslutet {decision.id}. "
+                        "En rad ska bara finnas på ett ställe.",
                     )
                 )
     return findings
