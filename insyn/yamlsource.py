@@ -9,6 +9,7 @@ crashing the constructor (`2007-13-45`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,9 @@ KeyPath = tuple[str | int, ...]
 
 MAX_NODES = 50_000
 MAX_DEPTH = 40
+#: Characters a YAML escape ("\x01", "\ud800") can write but no page, feed or file
+#: can carry: XML forbids them, and a lone surrogate cannot even be written as UTF-8.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Loader(_Base):  # type: ignore[valid-type,misc]
@@ -123,6 +127,13 @@ def _walk(
         raise YamlError(
             node.start_mark.line + offset, f"YAML nested deeper than {MAX_DEPTH} levels"
         )
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        bad = _UNWRITABLE.search(node.value)
+        if bad:
+            raise YamlError(
+                node.start_mark.line + offset,
+                f"text contains the control character U+{ord(bad.group()):04X}: remove it",
+            )
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
