@@ -55,9 +55,30 @@ def title(value: str) -> str:
 
 
 def document(
-    width: float, height: float, prefix: str, heading: str, description: str, body: str, css: str
+    width: float,
+    height: float,
+    prefix: str,
+    heading: str,
+    description: str,
+    body: str,
+    css: str,
+    linked: bool = False,
 ) -> Markup:
-    """An accessible inline SVG: `role="img"`, named by its `<title>` and `<desc>`."""
+    """An accessible inline SVG with a `<title>` and a `<desc>`.
+
+    A picture is `role="img"`, named by both. A `linked` one holds links, which an
+    image's role would hide from assistive technology (its children are presentational),
+    so it is a named `role="group"` described by its `<desc>`, and its links stay links.
+    """
+    names: dict[str, Attr] = (
+        {
+            "role": "group",
+            "aria-labelledby": f"{prefix}-titel",
+            "aria-describedby": f"{prefix}-beskrivning",
+        }
+        if linked
+        else {"role": "img", "aria-labelledby": f"{prefix}-titel {prefix}-beskrivning"}
+    )
     root = element(
         "svg",
         {
@@ -66,8 +87,7 @@ def document(
             "viewBox": f"0 0 {coordinate(width)} {coordinate(height)}",
             "width": width,
             "height": height,
-            "role": "img",
-            "aria-labelledby": f"{prefix}-titel {prefix}-beskrivning",
+            **names,
             "focusable": "false",
         },
         element("title", {"id": f"{prefix}-titel"}, text(heading)),

@@ -321,7 +321,7 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
         )
         + " Samma uppgifter, med länkar till varje beslut och projekt, finns i tabellen under."
     )
-    return svg.document(WIDTH, height, prefix, heading, description, body, "sankey")
+    return svg.document(WIDTH, height, prefix, heading, description, body, "sankey", linked=True)
 
 
 def _band(
