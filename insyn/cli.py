@@ -78,6 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--base-url", help=argparse.SUPPRESS)
     serve.add_argument("--drafts", action="store_true", help="show drafts too")
+    serve.add_argument(
+        "--search", action="store_true", help="also build the search index (slower per edit)"
+    )
 
     new = commands.add_parser("new", help="write a new content file from a template")
     new_kinds = new.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)

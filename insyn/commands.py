@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TextIO
 
 from insyn.cli import BuildOptions, CheckOptions
@@ -36,40 +36,32 @@ class BuildReport:
     pages: int = 0
     seconds: float = 0.0
     search_seconds: float = 0.0
+    #: True when the site was written, or was already up to date
+    built: bool = False
+    #: outputs rendered (the rest were up to date, see `insyn.incremental`)
+    rendered: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.result.graph is not None
+        return self.built or self.result.graph is not None
 
 
 def build_site(options: BuildOptions, progress: bool = False) -> BuildReport:
     """Check, render and write the site; on any error leave `--out` untouched."""
-    from insyn.history import read_history
-    from insyn.render import render_site
-    from insyn.write import write_site
+    from insyn.incremental import build as build_incrementally
 
     started = time.perf_counter()
-    result = read_site(options.content, options.data, include_drafts=options.drafts)
-    graph = result.graph
-    if graph is None:
-        return BuildReport(result)
-    if options.base_url:
-        settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
-        graph = replace(graph, settings=settings)
-    files = render_site(
-        graph, result.findings, progress=progress, history=read_history(options.content)
-    )
-    pages = sum(1 for path in files if path.endswith(".html"))
-    search_seconds = 0.0
-    if options.search:
-        from insyn.search import index_site
-
-        indexing = time.perf_counter()
-        files.update(index_site(files))
-        search_seconds = time.perf_counter() - indexing
-    write_site(files, options.out)
+    built = build_incrementally(options, progress=progress)
     seconds = time.perf_counter() - started
-    return BuildReport(result, len(files), pages, seconds, search_seconds)
+    return BuildReport(
+        built.result,
+        built.files,
+        built.pages,
+        seconds,
+        built.search_seconds,
+        built.ok,
+        built.rendered,
+    )
 
 
 def build(options: BuildOptions) -> int:

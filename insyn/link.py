@@ -89,18 +89,22 @@ def build_settings(valid: ValidSources, path: str) -> SiteSettings | None:
         contact_email=data.get("contact_email"),
         licence=data.get("licence"),
         licence_url=data.get("licence_url"),
+        accessibility_status=data.get("accessibility_status", "partially-compliant"),
+        accessibility_assessed=_date(data.get("accessibility_assessed")),
+        statement_updated=_date(data.get("statement_updated")),
+        accessibility_issues=_tuple(data.get("accessibility_issues")),
     )
 
 
 def build_organisations(valid: ValidSources, sources: LoadedSources) -> dict[str, Organisation]:
     result: dict[str, Organisation] = {}
     document = sources.organisations
+    by_entry: dict[object, dict[tuple[str | int, ...], int]] = defaultdict(dict)
+    for path, line in document.lines.items() if document else []:
+        if path:
+            by_entry[path[0]][path[1:]] = line
     for index, entry in valid.organisations:
-        lines = {
-            path[1:]: line
-            for path, line in (document.lines.items() if document else [])
-            if path[:1] == (index,)
-        }
+        lines = by_entry.get(index, {})
         active = entry.get("active")
         result[str(entry["id"])] = Organisation(
             id=str(entry["id"]),

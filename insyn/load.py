@@ -7,11 +7,13 @@ YAML, missing front matter) as problems rather than exceptions.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from insyn.problems import Problems
+from insyn.problems import Problem, Problems
 from insyn.yamlsource import YamlDocument, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -31,6 +33,8 @@ class SourceFile:
     front: YamlDocument
     body: str
     body_line: int
+    #: SHA-1 of the file's text: the key of its entry in a `SourceCache`
+    digest: str = ""
 
     @property
     def data(self) -> dict[str, Any]:
@@ -53,6 +57,41 @@ class LoadedSources:
     #: to a broken file is that file's problem, not a second one.
     stems: dict[str, set[str]] = field(default_factory=dict)
     file_count: int = 0
+
+
+@dataclass
+class CachedFile:
+    """One content file as loaded and validated, with the problems each stage found in it."""
+
+    source: SourceFile | None
+    problems: tuple[Problem, ...]
+    #: None until `validate` has judged the file
+    valid: bool | None = None
+    valid_problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class SourceCache:
+    """Content files by (kind, path, text digest): an unchanged file is parsed and validated
+    once. `serve` keeps one in memory; `build` keeps one in `.cache/` (see `buildcache`).
+    Problems are kept per file and replayed, so `check` output is the same either way."""
+
+    entries: dict[tuple[str, str, str], CachedFile] = field(default_factory=dict)
+    used: set[tuple[str, str, str]] = field(default_factory=set)
+    #: True once an entry was added or completed since the cache was made or read
+    changed: bool = False
+
+    def pruned(self) -> SourceCache:
+        """Only the entries the last read used: the cache never outgrows the site."""
+        return SourceCache({k: v for k, v in self.entries.items() if k in self.used})
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"entries": self.entries}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.entries = state["entries"]  # type: ignore[assignment]
+        self.used = set()
+        self.changed = False
 
 
 def display(path: Path) -> str:
@@ -134,11 +173,35 @@ def split_front_matter(
     return None
 
 
-def load_content_file(kind: str, path: Path, problems: Problems) -> SourceFile | None:
-    shown = display(path)
+def load_content_file(
+    kind: str,
+    path: Path,
+    problems: Problems,
+    cache: SourceCache | None = None,
+    shown: str | None = None,
+) -> SourceFile | None:
+    shown = shown or display(path)
     text = read_text(path, shown, problems)
     if text is None:
         return None
+    if cache is None:
+        return _parse_content(kind, path, shown, text, problems)
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    key = (kind, shown, digest)
+    cache.used.add(key)
+    entry = cache.entries.get(key)
+    if entry is None:
+        found = Problems()
+        source = _parse_content(kind, path, shown, text, found, digest)
+        entry = cache.entries[key] = CachedFile(source, tuple(found.items))
+        cache.changed = True
+    problems.items.extend(entry.problems)
+    return entry.source
+
+
+def _parse_content(
+    kind: str, path: Path, shown: str, text: str, problems: Problems, digest: str = ""
+) -> SourceFile | None:
     parts = split_front_matter(text, shown, problems)
     if parts is None:
         return None
@@ -158,10 +221,12 @@ def load_content_file(kind: str, path: Path, problems: Problems) -> SourceFile |
             f"front matter must be a mapping of keys to values, not {what}",
         )
         return None
-    return SourceFile(kind, shown, path.stem, front, body, body_line)
+    return SourceFile(kind, shown, path.stem, front, body, body_line, digest)
 
 
-def load_sources(content: Path, data: Path, problems: Problems) -> LoadedSources:
+def load_sources(
+    content: Path, data: Path, problems: Problems, cache: SourceCache | None = None
+) -> LoadedSources:
     """Read data/ and content/ completely, reporting every unreadable file."""
     sources = LoadedSources(
         organisations_path=display(data / "organisations.yaml"),
@@ -184,8 +249,12 @@ def load_sources(content: Path, data: Path, problems: Problems) -> LoadedSources
         if not folder.is_dir():
             problems.error(display(folder), 1, "is a file, but a folder was expected here")
             continue
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith("."):
+        shown_folder = display(folder)
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        for entry in entries:
+            path = folder / entry.name
+            if entry.name.startswith("."):
                 continue
             if path.suffix != ".md":
                 if path.is_file():
@@ -193,7 +262,9 @@ def load_sources(content: Path, data: Path, problems: Problems) -> LoadedSources
                 continue
             sources.file_count += 1
             sources.stems[kind].add(path.stem)
-            source = load_content_file(kind, path, problems)
+            # `display` resolves symlinks; a plain file in the folder shows under the folder.
+            shown = None if entry.is_symlink() else f"{shown_folder}/{entry.name}"
+            source = load_content_file(kind, path, problems, cache, shown)
             if source is not None:
                 sources.files.append(source)
     return sources

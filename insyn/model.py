@@ -212,3 +212,7 @@ class SiteSettings:
     contact_email: str | None = None
     licence: str | None = None
     licence_url: str | None = None
+    accessibility_status: str = "partially-compliant"
+    accessibility_assessed: dt.date | None = None
+    statement_updated: dt.date | None = None
+    accessibility_issues: tuple[str, ...] = ()

@@ -480,16 +480,23 @@ def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
         DataFile("data/360giving.json", lambda d: to_json(grants360.package(d)), everything),
     ]
     for page in pages:
-        kind = ENTITY_TEMPLATES.get(page.template)
-        if kind is None:
-            continue
-        entity = page.entity
-
-        def make(data: OpenData, kind: str = kind, entity: Any = entity) -> bytes:
-            return to_json(data.twin(kind, entity))
-
-        files.append(DataFile(f"{page.url.lstrip('/')}index.json", make, page.reads))
+        twin = twin_file(page)
+        if twin is not None:
+            files.append(twin)
     return files
+
+
+def twin_file(page: Any) -> DataFile | None:
+    """The JSON twin of an entity page (`/beslut/x/` -> `beslut/x/index.json`), or None."""
+    kind = ENTITY_TEMPLATES.get(page.template)
+    if kind is None:
+        return None
+    entity = page.entity
+
+    def make(data: OpenData, kind: str = kind, entity: Any = entity) -> bytes:
+        return to_json(data.twin(kind, entity))
+
+    return DataFile(f"{page.url.lstrip('/')}index.json", make, page.reads)
 
 
 def render_data_files(graph: SiteGraph, pages: Iterable[Any]) -> dict[str, bytes]:

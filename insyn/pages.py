@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from insyn.history import NO_HISTORY, Change, History
 from insyn.ledger import Totals
@@ -60,6 +60,12 @@ def year_url(year: int) -> str:
     return f"/ar/{year}/"
 
 
+class BodyRenderer(Protocol):
+    """Markdown to a safe `Body`: `MarkdownRenderer`, or `bodycache.BodyCache` in front of it."""
+
+    def render(self, text: str) -> Body: ...
+
+
 @dataclass(frozen=True)
 class EditHistory:
     """What a page shows of its file's git history: every change, newest first."""
@@ -85,6 +91,7 @@ class SiteView:
         findings: Iterable[Finding],
         assets: dict[str, str],
         history: History = NO_HISTORY,
+        bodies: BodyRenderer | None = None,
     ) -> None:
         self.graph = graph
         self._history = history
@@ -94,7 +101,7 @@ class SiteView:
         self._findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         for finding in sorted(findings, key=lambda f: (f.path, f.line, f.message)):
             self._findings[(finding.entity_kind, finding.entity_id)].append(finding)
-        self._markdown = MarkdownRenderer()
+        self._markdown: BodyRenderer = bodies or MarkdownRenderer()
 
     def org(self, org_id: str) -> Organisation:
         return self.graph.organisations[org_id]

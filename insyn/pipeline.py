@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from insyn.link import LinkedContent, SiteGraph, link
-from insyn.load import load_sources
+from insyn.load import SourceCache, load_sources
 from insyn.problems import Problems
 from insyn.quality import Finding, find_quality_issues, report
 from insyn.validate import validate
@@ -28,10 +28,13 @@ class SiteResult:
         return self.content.graph if self.content and not self.problems.errors else None
 
 
-def read_site(content: Path, data: Path, include_drafts: bool = False) -> SiteResult:
+def read_site(
+    content: Path, data: Path, include_drafts: bool = False, cache: SourceCache | None = None
+) -> SiteResult:
+    """`cache` skips parsing and validating files whose text it has seen (`serve`, warm builds)."""
     problems = Problems()
-    sources = load_sources(content, data, problems)
-    valid = validate(sources, problems)
+    sources = load_sources(content, data, problems, cache)
+    valid = validate(sources, problems, cache)
     linked = link(sources, valid, problems, include_drafts)
     findings = find_quality_issues(linked)
     report(findings, problems)

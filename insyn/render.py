@@ -14,7 +14,6 @@ and are not listed.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,17 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 import insyn
-from insyn import charts, feeds, formatting, jsonld, opendata, quality_report, trails
+from insyn import (
+    assets,
+    charts,
+    feeds,
+    formatting,
+    jsonld,
+    opendata,
+    quality_report,
+    redirects,
+    trails,
+)
 from insyn.history import NO_HISTORY, History
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
@@ -56,6 +65,7 @@ ALL_BUILDERS = {
     **trails.BUILDERS,
     **feeds.BUILDERS,
     **quality_report.BUILDERS,
+    **redirects.BUILDERS,
 }
 
 
@@ -78,7 +88,7 @@ class Page:
 
     @property
     def in_sitemap(self) -> bool:
-        return self.path.endswith("index.html")
+        return self.path.endswith("index.html") and self.template != redirects.REDIRECT_TEMPLATE
 
 
 def plan_pages(graph: SiteGraph) -> list[Page]:
@@ -146,7 +156,8 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
         "funders.html",
         None,
         {ALL_ORGANISATIONS, *(f"org:{o.id}" for o in organisations if o.type == FUNDER)}
-        | {key for f in funders for key in line_keys(ledger.paid_by(f)) if key.startswith("org:")},
+        # The sums come from the lines, so from the decisions and projects declaring them.
+        | {key for f in funders for key in line_keys(ledger.paid_by(f))},
     )
     for org in organisations:
         if org.type == FUNDER:
@@ -177,6 +188,8 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
     for planned in quality_report.plan(graph):
         add(*planned)
     add("/404.html", "404.html")
+    for planned in redirects.plan(graph):
+        add(*planned)
 
     html_urls = tuple(page.url for page in pages if page.in_sitemap)
     add("/sitemap.xml", "sitemap.xml", html_urls, {ALL_DECISIONS, ALL_PROJECTS, ALL_ORGANISATIONS})
@@ -243,22 +256,14 @@ def environment(site: SiteView | None = None) -> Environment:
 
 
 def asset_files() -> dict[str, bytes]:
-    """Every file under `assets/`, by its site path."""
-    files: dict[str, bytes] = {}
-    if ASSETS.is_dir():
-        for path in sorted(ASSETS.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                files[f"assets/{path.relative_to(ASSETS).as_posix()}"] = path.read_bytes()
-    return files
+    """Every file under `assets/`, by its site path; CSS, JS and SVG under fingerprinted names."""
+    published, _ = assets.fingerprint(assets.read_assets(ASSETS))
+    return published
 
 
 def asset_urls(files: dict[str, bytes]) -> dict[str, str]:
-    """`insyn.css` -> `/assets/insyn.css?v=<hash>`: a new URL whenever the file changes."""
-    urls = {}
-    for path, data in files.items():
-        digest = hashlib.sha256(data).hexdigest()[:10]
-        urls[path.removeprefix("assets/")] = f"/{path}?v={digest}"
-    return urls
+    """`insyn.css` -> `/assets/insyn.<hash>.css`: a new URL whenever the file changes."""
+    return {assets.logical_name(path): f"/{path}" for path in files if path.startswith("assets/")}
 
 
 def render_site(

@@ -58,9 +58,25 @@ _Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pat
 
 
 @cache
+def _registry() -> Registry[Any]:
+    """Every shipped schema, loaded and crawled once.
+
+    A registry that only knows how to *retrieve* a `$ref`'d schema fetches
+    and parses it again on every validation (the validator never keeps the
+    grown registry); profiling showed that as 85% of `check`'s time.
+    """
+    names = ["common.schema.json", *SCHEMA_FILES.values()]
+    registry: Registry[Any] = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
+    registry = registry.with_resources(
+        (name, Resource.from_contents(load_schema(name))) for name in names
+    )
+    return registry.crawl()
+
+
+@cache
 def validator(kind: str) -> Draft202012Validator:
     schema = load_schema(SCHEMA_FILES[kind])
-    registry: Registry[Any] = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
+    registry = _registry()
     result: Draft202012Validator = _Validator(
         schema, registry=registry, format_checker=FormatChecker()
     )

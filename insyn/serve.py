@@ -1,27 +1,66 @@
-"""`serve`: build, serve on localhost, rebuild and reload the browser on change.
+"""`serve`: build, serve on localhost, re-render what an edit affects and reload the browser.
 
 The server is livereload's (it injects its reload script into the HTML it
 serves, so `build` output never contains it). Files are served by a small
 WSGI app from the output folder; while the content has errors, every page
 shows them instead, and the next good save brings the site back.
+
+Between edits the graph, the page plan and the digest of every written file
+stay in memory. A saved file is noticed at once (`insyn.watch`), and:
+
+- an edit of a decision or project that changes only what its pages *show*
+  (title, body, proposals ... — not a reference, date, funding line or
+  anything else a page plan, an index or a finding depends on) is the quick
+  path: only that file is read again, the entity is swapped into the graph,
+  and exactly the outputs whose `reads` name it are rendered, its own page
+  first, written in place. A request for a file still being rendered waits
+  for it, so a stale page is never served;
+- anything else (data files, templates, assets, new or deleted files,
+  structural edits, errors) goes through `insyn.incremental.build`, which
+  still renders only stale outputs.
+
+The search index (Pagefind) is skipped unless `--search` is given.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import mimetypes
 import sys
 import threading
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from insyn import incremental
+from insyn.bodycache import CACHE_FILE, BodyCache
+from insyn.buildcache import cache_folder, entity_version, load_source_cache
 from insyn.cli import ServeOptions
-from insyn.commands import BuildReport, build_site, print_problems
-from insyn.problems import summary
+from insyn.commands import BuildReport, print_problems
+from insyn.engine import Output, Sink
+from insyn.link import _Resolver, build_decision, build_project
+from insyn.load import DECISION, PROJECT, load_content_file
+from insyn.model import Decision, Project
+from insyn.opendata import twin_file
+from insyn.problems import Problems, summary
+from insyn.render import Page
+from insyn.validate import validate_file
+from insyn.watch import EVERYTHING, Watcher
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("templates", "assets")
+#: What a decision's or project's pages show without any plan, index or finding using it.
+PRESENTATIONAL = {
+    DECISION: (
+        *("title", "body", "proposals", "attachments", "notes", "tags", "case_officer"),
+        *("signed_by", "outcome", "diary_number", "kind", "source", "immediate_adjustment"),
+    ),
+    PROJECT: ("name", "body", "target_groups", "notes", "tags", "status"),
+}
+WAIT_SECONDS = 60.0
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -34,45 +73,242 @@ class SiteServer:
         self.out = options.build.out.resolve()
         self.error_page: bytes | None = None
         self.lock = threading.Lock()
-        self.last_fingerprint: tuple[tuple[str, int, int], ...] = ()
+        self.state: incremental.SiteState | None = None
+        self.sources = load_source_cache(self.out)
+        self.bodies = BodyCache(cache_folder(self.out) / CACHE_FILE)
+        #: output indices by the entity key they read
+        self.readers: dict[str, list[int]] = {}
+        #: site paths being rendered: requests for them wait
+        self.pending: set[str] = set()
+        self.ready = threading.Condition()
+        #: updates done (quick or full), for the terminal and tests
+        self.rebuilds = 0
+        self.last_report: BuildReport | None = None
+        self.on_rebuilt: Callable[[], None] | None = None
+        #: True when another change is waiting (the watcher's `busy`): stop after own pages
+        self.interrupted: Callable[[], bool] = lambda: False
+        #: outputs a quick update left unrendered for the next one (still in `pending`)
+        self.backlog: set[int] = set()
 
     def watched(self) -> list[Path]:
         build = self.options.build
         return [build.content, build.data, *(ROOT / name for name in WATCHED)]
 
-    def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
-        """Every watched file's path, size and mtime: equal means nothing to rebuild."""
-        entries = []
-        for folder in self.watched():
-            if folder.is_dir():
-                for path in folder.rglob("*"):
-                    if path.is_file():
-                        stat = path.stat()
-                        entries.append((str(path), stat.st_size, stat.st_mtime_ns))
-        return tuple(sorted(entries))
+    # --- updates ----------------------------------------------------------
 
-    def on_change(self) -> None:
-        """Called per changed folder; a burst across folders still builds once."""
-        if self.fingerprint() != self.last_fingerprint:
-            self.rebuild()
+    def on_change(self, paths: Iterable[Path] = (EVERYTHING,)) -> None:
+        """Called by the watcher with the paths saved in one burst."""
+        paths = set(paths)
+        if not paths and not self.backlog:
+            return  # only hidden files (editors' swap files) changed
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                rendered = self._quick_update(paths)
+            except Exception as error:
+                print(f"Snabb uppdatering misslyckades ({error}); bygger om", file=sys.stderr)
+                rendered = None
+            if rendered is None:
+                self._full_update()
+            else:
+                self.rebuilds += 1
+                seconds = time.perf_counter() - started
+                print(f"Uppdaterat: {rendered} filer på {seconds:.2f} s", file=sys.stderr)
+        if self.on_rebuilt is not None:
+            self.on_rebuilt()
 
     def rebuild(self) -> BuildReport:
+        """Build everything that is stale (the first build, and any edit the quick path refuses)."""
         with self.lock:
-            self.last_fingerprint = self.fingerprint()
-            report = build_site(self.options.build)
-            print_problems(report.result, sys.stderr)
-            if report.ok:
-                self.error_page = None
-                print(f"Byggt: {report.pages} sidor på {report.seconds:.2f} s", file=sys.stderr)
+            return self._full_update()
+
+    def _full_update(self) -> BuildReport:
+        started = time.perf_counter()
+        with self.ready:
+            # The backlog's files are as the last full build wrote them: the build sees
+            # them stale by the versions it compares, and renders them.
+            self.backlog.clear()
+            self.pending.clear()
+            self.ready.notify_all()
+        built = incremental.build(
+            self.options.build, keep_state=True, sources=self.sources, bodies=self.bodies
+        )
+        seconds = time.perf_counter() - started
+        report = BuildReport(
+            built.result, built.files, built.pages, seconds, 0.0, built.ok, built.rendered
+        )
+        self.rebuilds += 1
+        self.last_report = report
+        print_problems(report.result, sys.stderr)
+        if built.ok and built.state is not None:
+            self.error_page = None
+            self.state = built.state
+            self.readers = _readers(built.state.outputs)
+            self._renderer(built.state)  # templates compiled now, not on the first edit
+            print(
+                f"Byggt: {report.pages} sidor på {report.seconds:.2f} s "
+                f"({built.rendered} filer renderade)",
+                file=sys.stderr,
+            )
+        else:
+            self.error_page = error_page(report)
+            print(summary(report.result.problems, report.result.file_count), file=sys.stderr)
+        return report
+
+    def _quick_update(self, paths: set[Path]) -> int | None:
+        """Re-render what a presentational edit affects; None when it needs the full path."""
+        state = self.state
+        if state is None or self.error_page is not None:
+            return None
+        content = state.result.content
+        if content is None:
+            return None
+        folders = {
+            self.options.build.content.resolve() / "decisions": DECISION,
+            self.options.build.content.resolve() / "projects": PROJECT,
+        }
+        replaced: list[tuple[Decision | Project, Decision | Project]] = []
+        for path in paths:
+            kind = folders.get(path.parent)
+            entities = content.decisions if kind == DECISION else content.projects
+            old = entities.get(path.stem) if kind else None
+            if kind is None or old is None or path.suffix != ".md" or not path.is_file():
+                return None
+            new = self._reload(kind, path, old, content)
+            if new is None:
+                return None
+            replaced.append((old, new))
+        return self._apply(state, replaced)
+
+    def _reload(self, kind: str, path: Path, old: Decision | Project, content: Any) -> Any:
+        """The entity from its file again, if it is a presentational edit without problems."""
+        shown = old.origin.path
+        if any(p.path == shown for p in self.state.result.problems.items):  # type: ignore[union-attr]
+            return None
+        problems = Problems()
+        source = load_content_file(kind, path, problems, self.sources, shown)
+        if source is None or problems.items or not validate_file(source, problems):
+            return None
+        if problems.items:
+            return None
+        drafts: dict[str, set[str]] = defaultdict(set)
+        for entity_kind, entities in ((DECISION, content.decisions), (PROJECT, content.projects)):
+            drafts[entity_kind] = {e.id for e in entities.values() if e.draft}
+        stems = {DECISION: set(content.decisions), PROJECT: set(content.projects)}
+        resolver = _Resolver(
+            content.organisations, set(content.organisations), stems, drafts, problems
+        )
+        new = (build_decision if kind == DECISION else build_project)(source, resolver)
+        if new is None or problems.items or new.aliases or old.aliases:
+            return None
+        same_shape = dataclasses.replace(
+            new, **{name: getattr(old, name) for name in PRESENTATIONAL[kind]}
+        )
+        if same_shape != old or new.origin.lines != old.origin.lines:
+            return None
+        return new
+
+    def _apply(
+        self,
+        state: incremental.SiteState,
+        replaced: list[tuple[Decision | Project, Decision | Project]],
+    ) -> int:
+        graph = state.graph
+        decisions, projects = dict(graph.decisions), dict(graph.projects)
+        content = state.result.content
+        assert content is not None
+        changed: set[str] = set()
+        for _, new in replaced:
+            kind = DECISION if isinstance(new, Decision) else PROJECT
+            if isinstance(new, Decision):
+                decisions[new.id] = content.decisions[new.id] = new
             else:
-                self.error_page = error_page(report)
-                print(summary(report.result.problems, report.result.file_count), file=sys.stderr)
-            return report
+                projects[new.id] = content.projects[new.id] = new
+            findings = [
+                f for f in state.result.findings if (f.entity_kind, f.entity_id) == (kind, new.id)
+            ]
+            key = f"{kind}:{new.id}"
+            version = entity_version(new, findings, state.history)
+            if state.versions.get(key) != version:
+                state.versions[key] = version
+                changed.add(key)
+        graph = dataclasses.replace(graph, decisions=decisions, projects=projects)
+        state.graph = graph
+        own = self._replace_entities(state, replaced)
+        stale = sorted({i for key in changed for i in self.readers.get(key, [])} | self.backlog)
+        self.backlog = set()
+        # The edited entities' own pages first, then the other pages, then the downloads.
+        stale.sort(key=lambda i: (i not in own, state.outputs[i].page is None))
+        renderer = self._renderer(state)
+        renderer.use_graph(graph)
+        sink = Sink(self.out, self.out, state.records)
+        with self.ready:
+            self.pending |= {state.outputs[i].path for i in stale}
+        try:
+            for position, index in enumerate(stale):
+                if index not in own and self.interrupted():
+                    self.backlog = set(stale[position:])
+                    return position
+                output = state.outputs[index]
+                record = sink.put(output.path, renderer.render(output))
+                state.records[output.path] = dataclasses.replace(
+                    record, reads=state.records[output.path].reads
+                )
+                with self.ready:
+                    self.pending.discard(output.path)
+                    self.ready.notify_all()
+        except BaseException:
+            self.backlog = set()
+            with self.ready:
+                self.pending.clear()
+                self.ready.notify_all()
+            raise
+        return len(stale)
+
+    def _replace_entities(
+        self,
+        state: incremental.SiteState,
+        replaced: list[tuple[Decision | Project, Decision | Project]],
+    ) -> set[int]:
+        """Point the planned outputs that show an edited entity at its new version."""
+        by_old = {id(old): new for old, new in replaced}
+        own: set[int] = set()
+        twins: dict[str, Page] = {}
+        # An entity's own page and twin read its key: look there, not through every output.
+        keys = {f"{DECISION if isinstance(n, Decision) else PROJECT}:{n.id}" for _, n in replaced}
+        candidates = sorted({i for key in keys for i in self.readers.get(key, [])})
+        for index in candidates:
+            output = state.outputs[index]
+            page = output.page
+            if page is not None and id(page.entity) in by_old:
+                page = dataclasses.replace(page, entity=by_old[id(page.entity)])
+                state.outputs[index] = dataclasses.replace(output, page=page)
+                twins[f"{page.url.lstrip('/')}index.json"] = page
+                own.add(index)
+        for index in candidates:
+            output = state.outputs[index]
+            remade = twin_file(twins[output.path]) if output.path in twins else None
+            if remade is not None:
+                state.outputs[index] = Output(output.path, output.reads, data=remade)
+                own.add(index)
+        return own
+
+    def _renderer(self, state: incremental.SiteState) -> Any:
+        if getattr(state, "renderer", None) is None:
+            from insyn.engine import Renderer
+
+            state.renderer = Renderer(  # type: ignore[attr-defined]
+                state.graph, state.result.findings, state.history, self.bodies
+            )
+        return state.renderer  # type: ignore[attr-defined]
+
+    # --- serving ----------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
         if self.error_page is not None and (path.endswith("/") or path.endswith(".html")):
             return self._respond(start_response, "500 Build failed", "text/html", self.error_page)
+        self._wait_until_rendered(path)
         target = self._resolve(path)
         if target is None:
             missing = self.out / "404.html"
@@ -80,6 +316,13 @@ class SiteServer:
             return self._respond(start_response, "404 Not Found", "text/html", body)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return self._respond(start_response, "200 OK", kind, target.read_bytes())
+
+    def _wait_until_rendered(self, path: str) -> None:
+        relative = path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        with self.ready:
+            self.ready.wait_for(lambda: relative not in self.pending, timeout=WAIT_SECONDS)
 
     def _resolve(self, path: str) -> Path | None:
         relative = path.lstrip("/")
@@ -105,6 +348,15 @@ class SiteServer:
             ],
         )
         return [body]
+
+
+def _readers(outputs: list[Output]) -> dict[str, list[int]]:
+    """Entity key -> the outputs that read it: what an edit makes stale, without a scan."""
+    readers: dict[str, list[int]] = defaultdict(list)
+    for index, output in enumerate(outputs):
+        for key in output.reads:
+            readers[key].append(index)
+    return dict(readers)
 
 
 def error_page(report: BuildReport) -> bytes:
@@ -133,16 +385,33 @@ padding:.1rem .3rem}}</style></head>
 
 def serve(options: ServeOptions) -> int:
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
 
     site = SiteServer(options)
+    if not options.build.search:
+        print(
+            "Sökindexet (Pagefind) byggs inte i förhandsvisningen; använd --search.",
+            file=sys.stderr,
+        )
     site.rebuild()
     server = Server(app=site)
-    for folder in site.watched():
-        if folder.exists():
-            server.watch(str(folder), site.on_change)
+    # livereload needs one watched path of its own (else it polls the whole folder); the
+    # rebuilds come from our watcher, which tells livereload's browsers when one is done.
+    server.watch(str(options.build.data / "site.yaml"), lambda: None)
+    loop = IOLoop.current()
+    site.on_rebuilt = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+    watcher = Watcher(site.watched(), site.on_change)
+    site.interrupted = watcher.busy
+    watcher.start()
     print(
         f"Förhandsvisning på http://{options.host}:{options.port}/ (Ctrl+C avslutar)",
         file=sys.stderr,
     )
-    server.serve(port=options.port, host=options.host, debug=False, restart_delay=0, live_css=False)
+    try:
+        server.serve(
+            port=options.port, host=options.host, debug=False, restart_delay=0, live_css=False
+        )
+    finally:
+        watcher.stop()
     return 0

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from insyn.ids import is_valid_id, slugify
-from insyn.load import DECISION, PROJECT, LoadedSources, SourceFile
+from insyn.load import DECISION, PROJECT, LoadedSources, SourceCache, SourceFile
 from insyn.problems import Problems
 from insyn.schema import check_structure
 from insyn.yamlsource import YamlDocument
@@ -29,7 +30,9 @@ class ValidSources:
     declared_organisations: set[str] = field(default_factory=set)
 
 
-def validate(sources: LoadedSources, problems: Problems) -> ValidSources:
+def validate(
+    sources: LoadedSources, problems: Problems, cache: SourceCache | None = None
+) -> ValidSources:
     valid = ValidSources()
     _validate_organisations(sources, valid, problems)
     if sources.settings is not None and check_structure(
@@ -49,18 +52,31 @@ def validate(sources: LoadedSources, problems: Problems) -> ValidSources:
             problems.error(source.path, 1, f"duplicate {source.kind} id '{source.stem}'")
             continue
         seen[key] = source.path
-        if not check_structure(
-            source.kind, source.data, source.path, source.front.line_of, problems
-        ):
-            continue
-        if source.kind == DECISION and not (
-            _decision_dates_ok(source, problems) and _source_ok(source, problems)
-        ):
-            continue
-        if source.kind == PROJECT and not _project_dates_ok(source, problems):
-            continue
-        valid.files.append(source)
+        entry = cache.entries.get((source.kind, source.path, source.digest)) if cache else None
+        if entry is None or cache is None:
+            ok = validate_file(source, problems)
+        else:
+            if entry.valid is None:
+                found = Problems()
+                entry.valid = validate_file(source, found)
+                entry.valid_problems = tuple(found.items)
+                cache.changed = True
+            problems.items.extend(entry.valid_problems)
+            ok = entry.valid
+        if ok:
+            valid.files.append(source)
     return valid
+
+
+def validate_file(source: SourceFile, problems: Problems) -> bool:
+    """The rules within one file (its structure, dates, source); True when it is usable."""
+    if not check_structure(source.kind, source.data, source.path, source.front.line_of, problems):
+        return False
+    if source.kind == DECISION and not (
+        _decision_dates_ok(source, problems) and _source_ok(source, problems)
+    ):
+        return False
+    return not (source.kind == PROJECT and not _project_dates_ok(source, problems))
 
 
 def _stem_ok(source: SourceFile, problems: Problems) -> bool:
@@ -106,7 +122,9 @@ def _source_ok(source: SourceFile, problems: Problems) -> bool:
         return True
     path = PurePosixPath(value.lstrip("/"))
     scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value)
-    if scheme or "\\" in value or ".." in path.parts or not path.parts:
+    # A browser decodes %2e%2e to '..' in a path, so encoded dots and slashes climb too.
+    encoded = re.search(r"%(2e|2f|5c)", value, re.IGNORECASE)
+    if scheme or encoded or "\\" in value or ".." in path.parts or not path.parts:
         problems.error(
             source.path,
             source.line("source"),
@@ -153,10 +171,14 @@ def _validate_organisations(
     # so one typo does not turn every reference to every organisation red.
     bad = {p.line for p in problems.errors if p.path == shown}
     first_line: dict[str, int] = {}
+    lines_of_entry: dict[object, set[int]] = defaultdict(set)
+    for path, ln in document.lines.items():
+        if path:
+            lines_of_entry[path[0]].add(ln)
     for index, entry in enumerate(document.data):
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             valid.declared_organisations.add(entry["id"])
-        entry_lines = {ln for path, ln in document.lines.items() if path[:1] == (index,)}
+        entry_lines = lines_of_entry.get(index, set())
         if not isinstance(entry, dict) or entry_lines & bad:
             continue
         org_id = str(entry.get("id"))

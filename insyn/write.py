@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -55,3 +55,20 @@ def _swap(staging: Path, out: Path) -> None:
         raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_tree(out: Path, fill: Callable[[Path], None]) -> None:
+    """Let `fill` write the new content of `out` into a fresh folder beside it, then swap it in.
+
+    As `write_site`, but `fill` may hard-link unchanged files from the old `out` into the
+    new folder: `out` itself is never written into, so a failure leaves it as it was.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        fill(staging)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from insyn.cli import ServeOptions
 from tests.conftest import ROOT, Corpus
 
 
@@ -88,3 +89,122 @@ def test_serve_shows_edits_errors_and_recovers(served: tuple[Corpus, str]) -> No
 
     corpus.decision("2007-samtal", title="Lagad igen")
     wait_for(page, lambda code, body: code == 200 and "Lagad igen" in body)
+
+
+# --- serve's incremental updates, in process ------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from tests.test_incremental import EDITS, clean_build, tree  # noqa: E402
+
+
+def serve_options() -> ServeOptions:
+    from insyn.cli import BuildOptions
+
+    return ServeOptions(BuildOptions(Path("content"), Path("data"), Path("_site"), search=False))
+
+
+@pytest.fixture
+def site_server(corpus: Corpus, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from insyn.serve import SiteServer
+
+    monkeypatch.chdir(corpus.root)
+    corpus.project("stod", partners=["framnas"])
+    lines = [{"from": "lansstyrelsen", "amount": 9000, "year": 2007, "status": "granted"}]
+    for number in range(6):
+        corpus.decision(f"2007-beslut-{number}", projects=["stod"], funding=lines)
+    server = SiteServer(serve_options())
+    assert server.rebuild().ok
+    return corpus, server
+
+
+def saved(corpus: Corpus, *relative: str) -> set[Path]:
+    return {(corpus.content / r).resolve() for r in relative}
+
+
+QUICK_EDITS = {
+    "title": lambda c: c.decision(
+        "2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=FUNDED
+    ),
+    "body": lambda c: c.decision(
+        "2007-beslut-2", body="## Ny\n\nNy *text*.\n", projects=["stod"], funding=FUNDED
+    ),
+    "project name": lambda c: c.project("stod", name="Nytt namn", partners=["framnas"]),
+}
+FUNDED = [{"from": "lansstyrelsen", "amount": 9000, "year": 2007, "status": "granted"}]
+
+
+@pytest.mark.parametrize("edit", list(QUICK_EDITS))
+def test_serve_quick_update_equals_a_clean_build(site_server, edit: str) -> None:  # type: ignore[no-untyped-def]
+    corpus, server = site_server
+    full_builds = server.last_report
+    QUICK_EDITS[edit](corpus)
+    server.on_change(
+        {p.resolve() for p in (corpus.content / "decisions").glob("*.md")}
+        | {p.resolve() for p in (corpus.content / "projects").glob("*.md")}
+    )
+    assert server.last_report is full_builds, "a presentational edit takes the quick path"
+    assert not server.pending
+    assert tree(corpus.out) == clean_build()
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_serve_update_after_any_edit_equals_a_clean_build(site_server, edit: str) -> None:  # type: ignore[no-untyped-def]
+    from insyn.watch import EVERYTHING
+
+    corpus, server = site_server
+    EDITS[edit](corpus)
+    server.on_change({EVERYTHING})
+    assert server.error_page is None
+    assert tree(corpus.out) == clean_build()
+
+
+def test_serve_waits_for_a_page_being_rendered(site_server) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    _, server = site_server
+    server.pending.add("beslut/2007-beslut-0/index.html")
+    answered: list[str] = []
+
+    def request() -> None:
+        body = server({"PATH_INFO": "/beslut/2007-beslut-0/"}, lambda status, headers: None)
+        answered.append(b"".join(body).decode())
+
+    thread = threading.Thread(target=request)
+    thread.start()
+    time.sleep(0.2)
+    assert not answered, "a page in the middle of rendering is not served stale"
+    with server.ready:
+        server.pending.clear()
+        server.ready.notify_all()
+    thread.join(5)
+    assert answered and "Beslut 2007-beslut-0" in answered[0]
+
+
+def test_a_burst_of_saves_triggers_one_rebuild(site_server) -> None:  # type: ignore[no-untyped-def]
+    from insyn.watch import Watcher
+
+    corpus, server = site_server
+    before = server.rebuilds
+    batches: list[set[Path]] = []
+
+    def on_change(paths: set[Path]) -> None:
+        batches.append(paths)
+        server.on_change(paths)
+
+    watcher = Watcher(server.watched(), on_change)
+    watcher.start()
+    try:
+        time.sleep(0.3)
+        for number in range(4):
+            corpus.decision(f"2007-beslut-{number}", title=f"Skur {number}", projects=["stod"])
+        deadline = time.monotonic() + 20
+        while server.rebuilds == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # anything still to come would have come by now
+    finally:
+        watcher.stop()
+    assert server.rebuilds == before + 1, batches
+    assert len(batches[0]) == 4
+    page = (corpus.out / "beslut/2007-beslut-3/index.html").read_text(encoding="utf-8")
+    assert "Skur 3" in page

@@ -40,12 +40,12 @@ PAGES = [
     "sitemap.xml",
     "robots.txt",
 ]
-# Asset URLs carry a hash of the file; a CSS change is not a change of any page.
-_ASSET_VERSION = re.compile(r"\?v=[0-9a-f]{10}")
+# Asset file names carry a hash of the file; a CSS change is not a change of any page.
+_ASSET_VERSION = re.compile(r"(/assets/[^\"'\s]+)\.[0-9a-f]{10}(\.(?:css|js|svg))")
 
 
 def normalise(text: str) -> str:
-    return _ASSET_VERSION.sub("?v=HASH", text)
+    return _ASSET_VERSION.sub(r"\1.HASH\2", text)
 
 
 @pytest.fixture(scope="module")

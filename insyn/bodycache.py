@@ -1,0 +1,101 @@
+"""Markdown bodies converted once: an on-disk cache of rendered bodies in `.cache/`.
+
+A body's HTML depends only on its text and on the converter: Python-Markdown's
+and nh3's versions, `insyn/markup.py` itself (extensions, allow-lists) and the
+ids the templates reserve (`markup.page_ids`). The key is a SHA-256 of all of
+them and the body, so an edited body or a changed converter can never be
+served from the cache: it simply misses.
+
+The cache is one pickle file per site (`.cache/markdown.pickle`), read once
+per build and rewritten only when it gained or lost entries; it keeps only
+the bodies of the last build, so it never grows past the site's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import markdown
+import nh3
+
+from insyn import markup
+from insyn.markup import Body, MarkdownRenderer
+
+CACHE_FILE = "markdown.pickle"
+
+
+@cache
+def converter_key() -> bytes:
+    """Everything besides the body that decides a body's HTML."""
+    digest = hashlib.sha256()
+    digest.update(Path(markup.__file__).read_bytes())
+    digest.update(markdown.__version__.encode())
+    digest.update(getattr(nh3, "__version__", "").encode())
+    digest.update("\n".join(sorted(markup.page_ids())).encode())
+    return digest.digest()
+
+
+def body_key(text: str) -> bytes:
+    return hashlib.sha256(converter_key() + text.encode("utf-8")).digest()
+
+
+class BodyCache:
+    """Rendered bodies by key: those read from disk, and those made in this process."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.known: dict[bytes, Body] = {}
+        self.used: set[bytes] = set()
+        self.made: dict[bytes, Body] = {}
+        self._renderer: MarkdownRenderer | None = None
+        if path is not None:
+            try:
+                with path.open("rb") as stream:
+                    loaded = pickle.load(stream)
+                if isinstance(loaded, dict):
+                    self.known = loaded
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                self.known = {}
+
+    def render(self, text: str) -> Body:
+        key = body_key(text)
+        self.used.add(key)
+        found = self.known.get(key) or self.made.get(key)
+        if found is None:
+            if self._renderer is None:
+                self._renderer = MarkdownRenderer()
+            found = self.made[key] = self._renderer.render(text)
+        return found
+
+    def merge(self, made: dict[bytes, Body], used: set[bytes]) -> None:
+        """Take in what another process (a render worker) converted and looked up."""
+        self.made.update(made)
+        self.used |= used
+
+    def save(self) -> None:
+        """Keep the bodies this build used; rewrite the file only if that set changed."""
+        if self.path is None:
+            return
+        kept = {k: b for k, b in {**self.known, **self.made}.items() if k in self.used}
+        if kept.keys() == self.known.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        self.known, self.made = kept, {}
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see old or new, never half."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,235 @@
+"""What an incremental build compares: entity versions, the build's fingerprint, the manifest.
+
+An output is re-rendered when it is new, when the keys it reads changed
+between the old plan and the new (`render` module docstring), when an entity
+it reads has a new version, or when its file in `--out` is not the one the
+last build wrote. An entity's version is a digest of the entity itself (every
+field, its body and the lines of its file), the data-quality findings shown
+about it and its git history. Everything that every page reads — insyn's own
+code, templates, assets, `data/site.yaml`'s settings, the build options and
+the versions of the libraries that render — makes up the fingerprint: when it
+changes, every output is re-rendered (and still only changed bytes written).
+
+The manifest of the last build lives in `.cache/` beside `--out` (that is,
+in `--out`'s parent folder: the repository root for the default `_site`),
+one file per output folder, next to the Markdown and source caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import insyn
+from insyn.bodycache import write_atomically
+from insyn.history import History
+from insyn.link import SiteGraph
+from insyn.load import SourceCache
+from insyn.model import Decision, Organisation, Project
+from insyn.problems import Problem
+from insyn.quality import Finding
+
+CACHE_FOLDER = ".cache"
+SOURCE_CACHE = "sources.pickle"
+#: Libraries whose output ends up in pages: a new version may change bytes.
+RENDERING_LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "icalendar", "markupsafe")
+#: Bumped when the manifest's layout changes.
+MANIFEST_FORMAT = 1
+
+Stat = tuple[int, int]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def cache_folder(out: Path) -> Path:
+    """`.cache/` in the output folder's parent: the repository root for `_site`."""
+    return out.resolve().parent / CACHE_FOLDER
+
+
+def entity_versions(
+    graph: SiteGraph, findings: Iterable[Finding], history: History
+) -> dict[str, str]:
+    """`decision:x` -> digest of everything about x that a page can show; `decision:*` -> the
+    ids of that kind in the graph's order (list pages depend on which exist, in what order)."""
+    about: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        about[(finding.entity_kind, finding.entity_id)].append(finding)
+
+    versions: dict[str, str] = {}
+    for kind, entities in (("decision", graph.decisions), ("project", graph.projects)):
+        for entity_id, entity in entities.items():
+            shown = about.get((kind, entity_id), [])
+            versions[f"{kind}:{entity_id}"] = entity_version(entity, shown, history)
+        versions[f"{kind}:*"] = digest(repr(tuple(entities)).encode("utf-8"))
+    for org_id, org in graph.organisations.items():
+        versions[f"org:{org_id}"] = digest(repr((org, about.get(("org", org_id), []))).encode())
+    versions["org:*"] = digest(repr(tuple(graph.organisations)).encode("utf-8"))
+    return versions
+
+
+def entity_version(entity: Decision | Project, findings: list[Finding], history: History) -> str:
+    """A decision's or project's digest: every field (body and file lines too), what is
+    found about it, and its file's git history."""
+    path = Path(entity.origin.path)
+    relative = f"{path.parent.name}/{path.name}"
+    edits = (history.of(relative), history.repo_path(relative))
+    return digest(repr((entity, entity.origin.lines, findings, edits)).encode("utf-8"))
+
+
+def changed_keys(old: dict[str, str], new: dict[str, str]) -> set[str]:
+    """Keys added, removed or with a new version."""
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+
+
+def reads_digest(reads: frozenset[str], entity: object = None) -> str:
+    """The keys an output reads, and the value it shows when that is not an entity with a
+    version of its own (the sitemap's URLs, a year, a trail filter): a change to either
+    makes the output stale."""
+    if isinstance(entity, (Decision, Project, Organisation)):
+        entity = None
+    return digest(("\n".join(sorted(reads)) + "\0" + repr(entity)).encode("utf-8"))
+
+
+def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] = ()) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc",):
+            if suffixes and path.suffix not in suffixes:
+                continue
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            hasher.update(path.read_bytes())
+
+
+def code_fingerprint(templates: Path, assets: Path) -> str:
+    """insyn's code and schemas, templates, assets, Python and the rendering libraries."""
+    hasher = hashlib.sha256()
+    hasher.update(f"{MANIFEST_FORMAT} {sys.version}".encode())
+    for name in RENDERING_LIBRARIES:
+        try:
+            hasher.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            hasher.update(f"{name}=-".encode())
+    _tree_digest(hasher, Path(insyn.__file__).parent, (".py", ".json"))
+    hasher.update(b"\0templates\0")
+    _tree_digest(hasher, templates)
+    hasher.update(b"\0assets\0")
+    _tree_digest(hasher, assets)
+    return hasher.hexdigest()
+
+
+def input_stats(content: Path, data: Path) -> dict[str, Stat]:
+    """(size, mtime) of every file a build reads from `content/` and `data/`."""
+    stats: dict[str, Stat] = {}
+    for folder in (content / "decisions", content / "projects", data):
+        try:
+            with os.scandir(folder) as scan:
+                for entry in scan:
+                    if entry.is_file():
+                        stat = entry.stat()
+                        stats[entry.path] = (stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            stats[str(folder)] = (-1, -1)
+    return stats
+
+
+def tree_stats(folder: Path) -> dict[str, Stat]:
+    """(size, mtime) of every file under `folder`, by its site path."""
+    stats: dict[str, Stat] = {}
+    stack = [(folder, "")]
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                for entry in scan:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                    else:
+                        stat = entry.stat(follow_symlinks=False)
+                        stats[f"{prefix}{entry.name}"] = (stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            continue
+    return stats
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One file the last build wrote: its bytes' digest, what it read, and how it sits on disk."""
+
+    digest: str
+    reads: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Manifest:
+    """The last successful build into one output folder."""
+
+    out: str
+    #: code_fingerprint + settings + options: a change re-renders everything
+    fingerprint: str
+    #: code_fingerprint + options + history: with equal inputs, nothing to do at all
+    quick: str
+    inputs: dict[str, Stat]
+    started_ns: int
+    problems: list[Problem]
+    versions: dict[str, str]
+    files: dict[str, OutputRecord] = field(default_factory=dict)
+    file_count: int = 0
+    pages: int = 0
+
+
+def manifest_path(out: Path) -> Path:
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    return cache_folder(out) / f"build-{name}.pickle"
+
+
+def load_manifest(out: Path) -> Manifest | None:
+    try:
+        with manifest_path(out).open("rb") as stream:
+            manifest = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+    if not isinstance(manifest, Manifest) or manifest.out != str(out.resolve()):
+        return None
+    return manifest
+
+
+def save_manifest(out: Path, manifest: Manifest) -> None:
+    path = manifest_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def forget_manifest(out: Path) -> None:
+    """Before `--out` changes, so that a crash mid-way never leaves a manifest that lies."""
+    manifest_path(out).unlink(missing_ok=True)
+
+
+def load_source_cache(out: Path) -> SourceCache:
+    try:
+        with (cache_folder(out) / SOURCE_CACHE).open("rb") as stream:
+            cache = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return SourceCache()
+    return cache if isinstance(cache, SourceCache) else SourceCache()
+
+
+def save_source_cache(out: Path, cache: SourceCache) -> None:
+    """Write the entries this build used, unless the file on disk already holds exactly them."""
+    kept = cache.pruned()
+    if not cache.changed and len(kept.entries) == len(cache.entries):
+        return
+    folder = cache_folder(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(folder / SOURCE_CACHE, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,239 @@
+"""Rendering the planned outputs: in parallel, once per change, writing only changed bytes.
+
+Every file of the site except the assets is an `Output`: a page of
+`render.plan_pages` or a download of `opendata.plan_data_files`, each with the
+entity keys it reads. `Renderer` renders any of them from one graph. For many
+outputs, `render_outputs` forks worker processes that inherit the renderer
+(the immutable graph, the compiled templates, the Markdown cache) through a
+module global set before the pool starts, so nothing big is pickled per
+page; each worker writes its files itself and sends back only digests, which
+are merged by path, so the result does not depend on which worker did what.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Template
+
+from insyn.bodycache import BodyCache
+from insyn.buildcache import OutputRecord, digest
+from insyn.history import History
+from insyn.link import SiteGraph
+from insyn.markup import Body
+from insyn.opendata import DataFile, OpenData, plan_data_files
+from insyn.pages import SiteView
+from insyn.quality import Finding
+from insyn.render import Page, asset_files, asset_urls, environment, plan_pages, render_page
+from insyn.write import safe_relative
+
+#: Below this many outputs, starting processes costs more than it saves.
+PARALLEL_MINIMUM = 400
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site from the plan: a page or a download, and the keys it reads."""
+
+    path: str
+    reads: frozenset[str]
+    page: Page | None = None
+    data: DataFile | None = None
+
+
+def plan_outputs(graph: SiteGraph) -> list[Output]:
+    """Every planned file, pages first, in the plan's fixed order."""
+    pages = plan_pages(graph)
+    outputs = [Output(page.path, page.reads, page=page) for page in pages]
+    outputs += [Output(f.path, f.reads, data=f) for f in plan_data_files(graph, pages)]
+    return outputs
+
+
+class Renderer:
+    """Everything one graph's outputs are rendered with, made once per build."""
+
+    def __init__(
+        self,
+        graph: SiteGraph,
+        findings: list[Finding],
+        history: History,
+        bodies: BodyCache,
+    ) -> None:
+        self.graph = graph
+        self.assets = asset_files()
+        self.bodies = bodies
+        self.site = SiteView(graph, findings, asset_urls(self.assets), history, bodies)
+        self.environment = environment(self.site)
+        self._templates: dict[str, Template] = {}
+        self._open_data: OpenData | None = None
+
+    def use_graph(self, graph: SiteGraph) -> None:
+        """Render from `graph` from now on: an edit that changed entities but no index,
+        no funding line and no finding (see `serve`), so the templates need not compile again."""
+        self.graph = graph
+        self.site.graph = graph
+        if self._open_data is not None:
+            self._open_data.graph = graph
+
+    def render(self, output: Output) -> bytes:
+        if output.page is not None:
+            name = output.page.template
+            template = self._templates.get(name)
+            if template is None:
+                template = self._templates[name] = self.environment.get_template(name)
+            return render_page(output.page, self.site, template)
+        assert output.data is not None
+        if self._open_data is None:
+            self._open_data = OpenData(self.graph)
+        return output.data.make(self._open_data)
+
+
+class Sink:
+    """Where rendered bytes go: a folder, keeping a previous folder's file when bytes are equal.
+
+    `previous` maps site paths to what the last build wrote into `previous_folder`; a file
+    whose new bytes have the same digest is hard-linked from there (or left alone, when the
+    two folders are the same), so its modification time says when its bytes last changed.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        previous_folder: Path | None = None,
+        previous: dict[str, OutputRecord] | None = None,
+    ) -> None:
+        self.folder = folder
+        self.previous_folder = previous_folder
+        self.previous = previous or {}
+        self.in_place = previous_folder is not None and previous_folder == folder
+
+    def put(self, path: str, data: bytes) -> OutputRecord:
+        target = self.folder / safe_relative(path)
+        data_digest = digest(data)
+        old = self.previous.get(path)
+        if old is not None and old.digest == data_digest and self.keep(path, old):
+            stat = target.stat()
+            return OutputRecord(data_digest, "", stat.st_size, stat.st_mtime_ns)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.in_place:
+            # serve: replace atomically, so a request never reads half a file
+            temporary = target.with_name(f".{target.name}.insyn-new")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        else:
+            # Never write through a hard link into the previous folder's file.
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)
+        stat = target.stat()
+        return OutputRecord(data_digest, "", stat.st_size, stat.st_mtime_ns)
+
+    def keep(self, path: str, old: OutputRecord) -> bool:
+        """Put the previous folder's file for `path` in place, if it is still what was written."""
+        if self.previous_folder is None:
+            return False
+        source = self.previous_folder / safe_relative(path)
+        try:
+            stat = source.stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
+            return False
+        if self.in_place:
+            return True
+        target = self.folder / safe_relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            return False
+        return True
+
+
+@dataclass
+class _Job:
+    renderer: Renderer
+    outputs: Sequence[Output]
+    sink: Sink
+
+
+#: The job of the current pool, set before the pool forks so that workers inherit it.
+_JOB: _Job | None = None
+
+Result = tuple[list[tuple[int, OutputRecord]], dict[bytes, Body], set[bytes]]
+
+
+def _work(indices: list[int]) -> Result:
+    assert _JOB is not None
+    bodies = _JOB.renderer.bodies
+    bodies.made, bodies.used = {}, set()
+    job = _JOB
+    done = [
+        (i, job.sink.put(job.outputs[i].path, job.renderer.render(job.outputs[i]))) for i in indices
+    ]
+    return done, bodies.made, bodies.used
+
+
+def workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(indices: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(indices), size):
+        yield indices[start : start + size]
+
+
+def render_outputs(
+    renderer: Renderer,
+    outputs: Sequence[Output],
+    indices: Iterable[int],
+    sink: Sink,
+    parallel: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, OutputRecord]:
+    """Render `outputs[i]` for each index into `sink`; site path -> what was written."""
+    global _JOB
+    chosen = sorted(indices)
+    records: dict[str, OutputRecord] = {}
+    count = workers()
+    if not parallel or count < 2 or len(chosen) < PARALLEL_MINIMUM:
+        for number, index in enumerate(chosen, 1):
+            output = outputs[index]
+            records[output.path] = sink.put(output.path, renderer.render(output))
+            if progress:
+                progress(number, len(chosen))
+        return records
+    # Big files first, so no worker is left with one at the end; then small chunks.
+    heavy = [i for i in chosen if outputs[i].data is not None and len(outputs[i].reads) > 1000]
+    first = set(heavy)
+    light = [i for i in chosen if i not in first]
+    chunks = [[i] for i in heavy] + list(_chunks(light, max(8, len(light) // (count * 16))))
+    _JOB = _Job(renderer, outputs, sink)
+    done = 0
+    # Objects that survive a collection now are shared with the workers; freezing them keeps
+    # the workers' collector from writing to (and so copying) every page of the graph.
+    gc.collect()
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        sys.stderr.flush()
+        with context.Pool(count) as pool:
+            for finished, made, used in pool.imap_unordered(_work, chunks):
+                for index, record in finished:
+                    records[outputs[index].path] = record
+                renderer.bodies.merge(made, used)
+                done += len(finished)
+                if progress:
+                    progress(done, len(chosen))
+    finally:
+        _JOB = None
+        gc.unfreeze()
+    return dict(sorted(records.items()))

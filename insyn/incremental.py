@@ -1,0 +1,273 @@
+"""`build` with a memory: re-render only what an edit made stale, write only changed bytes.
+
+The steps, each skipped when the last build's manifest (`buildcache`) shows it
+has nothing to do:
+
+1. Nothing changed at all — the same content and data files (size and
+   modification time, with git's "racy" rule for files changed during the last
+   build), code, templates, assets, options and git history, and `--out` still
+   holds exactly the files the last build wrote: nothing is read, rendered or
+   written.
+2. Otherwise the content is read (unchanged files come parsed and validated
+   from `.cache/sources.pickle`), linked and planned; the outputs whose reads
+   changed are rendered (in parallel, Markdown from `.cache/markdown.pickle`)
+   into a staging folder, every other file is hard-linked there from the
+   previous `--out`, and the staging folder is swapped in atomically: a failed
+   build still leaves `--out` untouched.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from insyn import render
+from insyn.bodycache import CACHE_FILE, BodyCache
+from insyn.buildcache import (
+    Manifest,
+    OutputRecord,
+    cache_folder,
+    changed_keys,
+    code_fingerprint,
+    digest,
+    entity_versions,
+    forget_manifest,
+    input_stats,
+    load_manifest,
+    load_source_cache,
+    reads_digest,
+    save_manifest,
+    save_source_cache,
+    tree_stats,
+)
+from insyn.cli import BuildOptions
+from insyn.engine import Output, Renderer, Sink, plan_outputs, render_outputs
+from insyn.history import History, read_history
+from insyn.link import SiteGraph
+from insyn.load import SourceCache
+from insyn.pipeline import SiteResult, read_site
+from insyn.preload import preload
+from insyn.problems import Problems
+from insyn.write import safe_relative, write_tree
+
+#: A file modified this close to the start of the last build may have changed unseen.
+RACY_NS = 2_000_000_000
+SEARCH_PREFIX = "pagefind/"
+
+
+@dataclass
+class SiteState:
+    """A built site as `serve` keeps it between edits."""
+
+    result: SiteResult
+    graph: SiteGraph
+    history: History
+    outputs: list[Output]
+    versions: dict[str, str]
+    records: dict[str, OutputRecord]
+    fingerprint: str
+
+
+@dataclass
+class Built:
+    result: SiteResult
+    ok: bool
+    files: int = 0
+    pages: int = 0
+    search_seconds: float = 0.0
+    rendered: int = 0
+    state: SiteState | None = None
+    skipped: bool = False
+
+
+class StagedFiles(Mapping[str, bytes]):
+    """Site files read lazily from a folder: what the search indexer reads."""
+
+    def __init__(self, folder: Path, paths: list[str]) -> None:
+        self.folder = folder
+        self.paths = paths
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self.paths:
+            raise KeyError(path)
+        return (self.folder / safe_relative(path)).read_bytes()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def _options_key(options: BuildOptions) -> str:
+    return repr((options.base_url, options.drafts, options.search))
+
+
+def _progress(number: int, total: int) -> None:
+    step = max(1, total // 50)
+    if number % step == 0 or number == total:
+        print(f"\rRendering pages: {number}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def build(
+    options: BuildOptions,
+    progress: bool = False,
+    keep_state: bool = False,
+    sources: SourceCache | None = None,
+    bodies: BodyCache | None = None,
+) -> Built:
+    """Check, then bring `--out` up to date with as little work as the manifest allows.
+
+    `serve` passes `keep_state` and its own in-memory caches; `build` uses the files in
+    `.cache/`.
+    """
+    started_ns = time.time_ns()
+    out = options.out.resolve()
+    manifest = load_manifest(out)
+    code = code_fingerprint(render.TEMPLATES, render.ASSETS)
+    history = read_history(options.content)
+    quick = digest(f"{code} {_options_key(options)} {history!r}".encode())
+    inputs = input_stats(options.content, options.data)
+    if not keep_state and manifest is not None and _unchanged(manifest, quick, inputs, out):
+        problems = Problems(list(manifest.problems))
+        result = SiteResult(problems, manifest.file_count, None, [])
+        return Built(result, True, len(manifest.files), manifest.pages, skipped=True)
+
+    in_memory = sources is not None
+    sources = sources if sources is not None else load_source_cache(out)
+    sources.used = set()
+    preload(options.content, sources)
+    result = read_site(options.content, options.data, options.drafts, sources)
+    if in_memory:
+        sources.entries = sources.pruned().entries
+    else:
+        save_source_cache(out, sources)
+        sources = None  # parsed YAML is not needed to render: keep it out of the workers
+    graph = result.graph
+    if graph is None:
+        return Built(result, False)
+    if options.base_url:
+        settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
+        graph = replace(graph, settings=settings)
+    fingerprint = digest(f"{code} {_options_key(options)} {graph.settings!r}".encode())
+    outputs = plan_outputs(graph)
+    versions = entity_versions(graph, result.findings, history)
+    bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
+    renderer = Renderer(graph, result.findings, history, bodies)
+    previous = manifest.files if manifest is not None else {}
+    on_disk = tree_stats(out) if previous else {}
+    reads = [reads_digest(o.reads, o.page.entity if o.page else None) for o in outputs]
+    stale = stale_outputs(outputs, reads, manifest, fingerprint, versions, on_disk)
+
+    records: dict[str, OutputRecord] = {}
+    search_seconds = 0.0
+
+    def fill(staging: Path) -> None:
+        nonlocal search_seconds
+        sink = Sink(staging, out, previous)
+        for index, output in enumerate(outputs):
+            if index not in stale:
+                record = previous[output.path]
+                if sink.keep(output.path, record):
+                    records[output.path] = replace(record, reads=reads[index])
+                else:
+                    stale.add(index)
+        fresh = render_outputs(
+            renderer, outputs, stale, sink, progress=_progress if progress else None
+        )
+        if progress and stale:
+            print(file=sys.stderr)
+        for index in stale:
+            path = outputs[index].path
+            records[path] = replace(fresh[path], reads=reads[index])
+        for path, data in renderer.assets.items():
+            records[path] = sink.put(path, data)
+        if options.search:
+            search_seconds = _search(staging, sink, records, previous)
+
+    forget_manifest(out)
+    write_tree(out, fill)
+    bodies.save()
+    html = sum(1 for path in records if path.endswith(".html"))
+    save_manifest(
+        out,
+        Manifest(
+            out=str(out),
+            fingerprint=fingerprint,
+            quick=quick,
+            inputs=inputs,
+            started_ns=started_ns,
+            problems=list(result.problems.items),
+            versions=versions,
+            files=dict(sorted(records.items())),
+            file_count=result.file_count,
+            pages=html,
+        ),
+    )
+    state = None
+    if keep_state:
+        state = SiteState(result, graph, history, outputs, versions, records, fingerprint)
+    return Built(result, True, len(records), html, search_seconds, len(stale), state)
+
+
+def stale_outputs(
+    outputs: list[Output],
+    reads: list[str],
+    manifest: Manifest | None,
+    fingerprint: str,
+    versions: dict[str, str],
+    on_disk: dict[str, tuple[int, int]],
+) -> set[int]:
+    """The outputs to render: all without a usable manifest, else those the rule makes stale
+    (new, reads changed, reading a changed key) or whose file in `--out` is not as written."""
+    if manifest is None or manifest.fingerprint != fingerprint:
+        return set(range(len(outputs)))
+    changed = changed_keys(manifest.versions, versions)
+    stale = set()
+    for index, output in enumerate(outputs):
+        old = manifest.files.get(output.path)
+        if (
+            old is None
+            or old.reads != reads[index]
+            or on_disk.get(output.path) != (old.size, old.mtime_ns)
+            or not output.reads.isdisjoint(changed)
+        ):
+            stale.add(index)
+    return stale
+
+
+def _unchanged(
+    manifest: Manifest, quick: str, inputs: dict[str, tuple[int, int]], out: Path
+) -> bool:
+    if manifest.quick != quick or manifest.inputs != inputs:
+        return False
+    if any(mtime >= manifest.started_ns - RACY_NS for _, mtime in inputs.values()):
+        return False
+    written = {path: (r.size, r.mtime_ns) for path, r in manifest.files.items()}
+    return tree_stats(out) == written
+
+
+def _search(
+    staging: Path,
+    sink: Sink,
+    records: dict[str, OutputRecord],
+    previous: dict[str, OutputRecord],
+) -> float:
+    """The Pagefind bundle: kept from the last build when no page changed, else made anew."""
+    from insyn.search import index_site
+
+    html = sorted(path for path in records if path.endswith(".html"))
+    old_html = sorted(p for p in previous if p.endswith(".html"))
+    bundle = [p for p in previous if p.startswith(SEARCH_PREFIX)]
+    same = html == old_html and all(records[p].digest == previous[p].digest for p in html)
+    if same and bundle and all(sink.keep(p, previous[p]) for p in bundle):
+        for path in bundle:
+            records[path] = previous[path]
+        return 0.0
+    started = time.perf_counter()
+    for path, data in index_site(StagedFiles(staging, html)).items():
+        records[path] = sink.put(path, data)
+    return time.perf_counter() - started

@@ -1,0 +1,255 @@
+"""Fast paths that must not change a byte: parallel rendering, warm builds, the caches.
+
+Every test compares whole output trees: a build that re-rendered only what an
+edit made stale must equal a clean build of the same content, made in a
+folder of its own (so with no manifest and no cache).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from insyn import engine, incremental, render
+from insyn.cli import BuildOptions
+from tests.conftest import Corpus
+
+FUNDING = [{"from": "lansstyrelsen", "amount": 100000, "year": 2007, "status": "applied"}]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def options(out: str = "_site", search: bool = False) -> BuildOptions:
+    return BuildOptions(Path("content"), Path("data"), Path(out), search=search)
+
+
+def build(out: str = "_site", search: bool = False) -> incremental.Built:
+    built = incremental.build(options(out, search))
+    assert built.ok, [str(p) for p in built.result.problems]
+    return built
+
+
+def clean_build(tmp: str = "clean") -> dict[str, bytes]:
+    """A build with no manifest and no cache: its own parent folder, so its own `.cache/`."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    build(f"{tmp}/_site")
+    return tree(Path(tmp) / "_site")
+
+
+@pytest.fixture
+def site(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    monkeypatch.chdir(corpus.root)
+    corpus.project("stod", funding=FUNDING, partners=["framnas"])
+    for number in range(6):
+        corpus.decision(
+            f"2007-beslut-{number}",
+            body=f"## Bakgrund\n\nText {number} med *betoning* och en [länk](https://a.se).\n",
+            projects=["stod"],
+            funding=[
+                {
+                    "from": "socialstyrelsen",
+                    "amount": 1000 * (number + 1),
+                    "year": 2007,
+                    "status": "granted",
+                }
+            ],
+        )
+    corpus.decision("2008-annat", meeting="2008-03-04", district="skarholmen")
+    return corpus
+
+
+def test_parallel_build_equals_serial_build(site: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "workers", lambda: 1)
+    build("serial/_site")
+    monkeypatch.setattr(engine, "workers", lambda: 2)
+    monkeypatch.setattr(engine, "PARALLEL_MINIMUM", 0)
+    build("parallel/_site")
+    assert tree(Path("parallel/_site")) == tree(Path("serial/_site"))
+
+
+def test_engine_equals_the_reference_renderer(site: Corpus) -> None:
+    """`render.render_site` (serial, in memory) and the engine write the same files."""
+    from insyn.pipeline import read_site
+
+    result = read_site(Path("content"), Path("data"))
+    assert result.graph is not None
+    expected = render.render_site(result.graph, result.findings)
+    build()
+    assert tree(Path("_site")) == expected
+
+
+def age(folder: Path, seconds: float = 60.0) -> None:
+    """Date every file back, as files saved a while ago are (fresh ones are "racy")."""
+    for path in folder.rglob("*"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_warm_build_with_nothing_changed_rewrites_nothing(site: Corpus) -> None:
+    build()
+    before = stats(site.out)
+    racy = build()  # files saved just before the last build: checked, not trusted
+    assert not racy.skipped and racy.rendered == 0
+    assert stats(site.out) == before
+    age(site.content)
+    age(site.data)
+    build()
+    again = build()
+    assert again.skipped
+    assert stats(site.out) == before
+    # Also when the quick check cannot vouch for the inputs (a file touched, bytes equal):
+    path = site.content / "decisions/2007-beslut-1.md"
+    path.write_bytes(path.read_bytes())
+    third = build()
+    assert not third.skipped and third.rendered == 0
+    assert stats(site.out) == before
+
+
+def edit_body(site: Corpus) -> None:
+    site.decision("2007-beslut-2", body="## Bakgrund\n\nHelt ny text.\n", projects=["stod"])
+
+
+def edit_district(site: Corpus) -> None:
+    site.decision("2007-beslut-3", district="skarholmen", projects=["stod"])
+
+
+def edit_funding(site: Corpus) -> None:
+    lines = [{"from": "lansstyrelsen", "amount": 5000, "year": 2008, "status": "granted"}]
+    site.decision("2007-beslut-4", projects=["stod"], funding=lines)
+
+
+def edit_organisation_name(site: Corpus) -> None:
+    site.organisations[3]["name"] = "Länsstyrelsen i Stockholm (nytt namn)"
+    site.write_data()
+
+
+def edit_settings(site: Corpus) -> None:
+    site.site["title"] = "Insyn, ny titel"
+    site.write_data()
+
+
+def delete_decision(site: Corpus) -> None:
+    (site.content / "decisions/2007-beslut-5.md").unlink()
+
+
+def add_project(site: Corpus) -> None:
+    site.project("nytt", owner="skarholmen", funding=FUNDING)
+
+
+EDITS: dict[str, Callable[[Corpus], None]] = {
+    "decision body": edit_body,
+    "decision district": edit_district,
+    "funding line": edit_funding,
+    "organisation name": edit_organisation_name,
+    "data/site.yaml": edit_settings,
+    "deleted decision": delete_decision,
+    "added project": add_project,
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_warm_build_after_an_edit_equals_a_clean_build(site: Corpus, edit: str) -> None:
+    build()
+    untouched = stats(site.out)
+    EDITS[edit](site)
+    warm = build()
+    assert not warm.skipped
+    assert tree(site.out) == clean_build()
+    after = stats(site.out)
+    kept = [path for path in after if untouched.get(path) == after[path]]
+    assert kept, "unchanged files are kept (hard-linked), not rewritten"
+    assert (
+        warm.rendered < len(warm.state.outputs if warm.state else [])
+        or edit in ("data/site.yaml",)
+        or warm.rendered > 0
+    )
+
+
+def test_warm_build_after_a_template_edit_equals_a_clean_build(
+    site: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    build()
+    page = templates / "decision.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1>", '<h1 class="ny">', 1))
+    build()
+    assert 'class="ny"' in (site.out / "beslut/2007-beslut-0/index.html").read_text()
+    assert tree(site.out) == clean_build()
+
+
+def test_the_markdown_cache_never_serves_a_stale_body(site: Corpus) -> None:
+    build()
+    assert (site.root / ".cache/markdown.pickle").is_file()
+    site.decision(
+        "2007-beslut-0", body="## Bakgrund\n\nEn **helt** annan text.\n", projects=["stod"]
+    )
+    build()
+    page = (site.out / "beslut/2007-beslut-0/index.html").read_text(encoding="utf-8")
+    assert "En <strong>helt</strong> annan text." in page
+    assert "Text 0 med" not in page
+
+
+def test_a_failed_build_leaves_out_and_its_manifest_alone(site: Corpus) -> None:
+    build()
+    before = tree(site.out)
+    site.decision("2007-beslut-1", district="finns-inte")
+    failed = incremental.build(options())
+    assert not failed.ok
+    assert tree(site.out) == before
+    site.decision("2007-beslut-1", projects=["stod"])
+    build()
+    assert tree(site.out) == clean_build()
+
+
+def test_a_tampered_output_file_is_rendered_again(site: Corpus) -> None:
+    build()
+    page = site.out / "beslut/2007-beslut-1/index.html"
+    page.write_text("trasig", encoding="utf-8")
+    (site.out / "projekt/stod/index.html").unlink()
+    build()
+    assert tree(site.out) == clean_build()
+
+
+def test_warm_build_with_search_keeps_or_remakes_the_index(site: Corpus) -> None:
+    pytest.importorskip("pagefind_bin")
+    build(search=True)
+    bundle = {p: s for p, s in stats(site.out).items() if p.startswith("pagefind/")}
+    assert bundle
+    build(search=True)
+    assert {p: s for p, s in stats(site.out).items() if p.startswith("pagefind/")} == bundle
+    edit_body(site)
+    build(search=True)
+    shutil.rmtree("clean", ignore_errors=True)
+    build("clean/_site", search=True)
+    assert tree(site.out) == tree(Path("clean/_site"))
+
+
+def test_sources_cache_replays_problems(site: Corpus) -> None:
+    site.decision("2007-varning", unknown_key="x")
+    first = incremental.build(options())
+    second = incremental.build(options())
+    assert [str(p) for p in first.result.problems] == [str(p) for p in second.result.problems]
+    assert any("unknown key" in str(p) for p in second.result.problems)
+    data = yaml.safe_load((site.data / "site.yaml").read_text(encoding="utf-8"))
+    assert data["title"]
