@@ -1,6 +1,6 @@
 """Markdown bodies converted once: an on-disk cache of rendered bodies in `.cache/`.
 
-A body's HTML depends only on its text and on the converter: Python-Markdown's
+A body's HTML depends only on its text and on the converter: cmark-gfm's
 and nh3's versions, `insyn/markup.py` itself (extensions, allow-lists) and the
 ids the templates reserve (`markup.page_ids`). The key is a SHA-256 of all of
 them and the body, so an edited body or a changed converter can never be
@@ -18,9 +18,9 @@ import os
 import pickle
 import tempfile
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
-import markdown
 import nh3
 
 from insyn import markup
@@ -34,7 +34,7 @@ def converter_key() -> bytes:
     """Everything besides the body that decides a body's HTML."""
     digest = hashlib.sha256()
     digest.update(Path(markup.__file__).read_bytes())
-    digest.update(markdown.__version__.encode())
+    digest.update(version("cmarkgfm").encode())
     digest.update(getattr(nh3, "__version__", "").encode())
     digest.update("\n".join(sorted(markup.page_ids())).encode())
     return digest.digest()

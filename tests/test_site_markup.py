@@ -70,7 +70,7 @@ def test_allowed_markup_is_kept(renderer: MarkdownRenderer) -> None:
         '<a href="https://example.org/">länk</a>',
         '<a href="/beslut/x/">intern</a>',
         '<a href="mailto:a@example.se">mejl</a>',
-        '<img alt="bild" src="/assets/bild.png">',
+        '<img src="/assets/bild.png" alt="bild">',
         "<blockquote>",
         "<ol>",
     ):
