@@ -2,22 +2,36 @@
 
 Lines are grouped into trails (one per funder, recipient and project), laid
 out as a Sankey diagram drawn at build time, and listed in a table with the
-same figures and the source of every line. Filters are pages of their own
-(`/pengafloden/<status>/`, `/pengafloden/<status>/<year>/`), so they work
-without JavaScript. One diagram never mixes statuses.
+same figures and the source of every line. Filters are pages of their own,
+so they work without JavaScript:
+
+- `/pengafloden/<status>/`: one status, every year;
+- `/pengafloden/<status>/<year>/`: one status, one year;
+- `/pengafloden/<status>/<from>-<to>/`: one status, the years from `from` to
+  `to` (both included), for every pair of years with lines of that status
+  (`/pengafloden/beviljat/2007-2010/`).
+
+A period page with at most `DETAIL_LIMIT` trails shows them in full, like a
+year page. Above that it shows a summary instead, so that no page grows to
+megabytes: a two-column diagram and a table of the sums from each funder to
+each recipient, each row linking the single-year pages where the lines and
+their sources are listed. A period page reads the same entity keys as its
+status page. Each page's filter has links to choose the first and the last
+year ("Från och med", "Till och med"); `assets/period.js` adds a form with
+two lists on top of them. One diagram never mixes statuses.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 from markupsafe import Markup
 
 from insyn import formatting, svg
-from insyn.ledger import Totals
+from insyn.ledger import Ledger, Totals
 from insyn.link import SiteGraph
 from insyn.model import STATUSES, FundingLine
 from insyn.money import line_keys
@@ -32,28 +46,92 @@ STATUS_SLUGS = {
     "contributed": "egen-finansiering",
 }
 NO_PROJECT = "Inget projekt"
+#: A period page with more trails than this shows sums per funder and recipient instead.
+DETAIL_LIMIT = 300
+EN_DASH = "\u2013"
 
 
-def status_url(status: str, year: int | None = None) -> str:
+def status_url(status: str, year: int | None = None, year_to: int | None = None) -> str:
+    """`/pengafloden/<status>/`, `.../<year>/`, or `.../<year>-<year_to>/` for a period."""
     url = f"{TRAILS_URL}{STATUS_SLUGS[status]}/"
-    return f"{url}{year}/" if year is not None else url
+    if year is None:
+        return url
+    if year_to is None or year_to == year:
+        return f"{url}{year}/"
+    return f"{url}{year}-{year_to}/"
 
 
 @dataclass(frozen=True)
 class TrailFilter:
-    """What one trails page shows: every status, or one status in all years or one year."""
+    """What one trails page shows: every status, or one status in all years, one year or a period.
+
+    One year is `year_from == year_to` (`TrailFilter(status, year)` says the same).
+    """
 
     status: str | None = None
-    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.year_from is not None and self.year_to is None:
+            object.__setattr__(self, "year_to", self.year_from)
+        if (self.year_from is None) != (self.year_to is None):
+            raise ValueError("a period needs both its first and its last year")
+        if self.year_from is not None and self.year_to is not None:
+            if self.status is None:
+                raise ValueError("a year filter needs a status")
+            if self.year_to < self.year_from:
+                raise ValueError(f"period {self.year_from}-{self.year_to} ends before it starts")
+
+    @property
+    def year(self) -> int | None:
+        """The one year shown, or None for every year or a period of several."""
+        return self.year_from if self.year_from == self.year_to else None
+
+    @property
+    def is_period(self) -> bool:
+        """More than one year, but not necessarily every year."""
+        return self.year_from is not None and self.year_from != self.year_to
+
+    @property
+    def period(self) -> str:
+        """`2009`, `2007–2010`, or empty for every year."""
+        if self.year_from is None:
+            return ""
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from}{EN_DASH}{self.year_to}"
 
     @property
     def url(self) -> str:
-        return status_url(self.status, self.year) if self.status else TRAILS_URL
+        if self.status is None:
+            return TRAILS_URL
+        return status_url(self.status, self.year_from, self.year_to)
 
     def admits(self, line: FundingLine) -> bool:
-        return (self.status is None or line.status == self.status) and (
-            self.year is None or line.year == self.year
-        )
+        if self.status is not None and line.status != self.status:
+            return False
+        if self.year_from is None or self.year_to is None:
+            return True
+        return self.year_from <= line.year <= self.year_to
+
+
+TrailKey = tuple[str, str, str | None]
+
+
+class Flow(Protocol):
+    """What a diagram draws: an amount of one status from a funder to a recipient (and project)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def from_id(self) -> str: ...
+    @property
+    def to_id(self) -> str: ...
+    @property
+    def project_id(self) -> str | None: ...
+    @property
+    def amount(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -83,12 +161,33 @@ class Trail:
         return list(seen.values())
 
 
+@dataclass(frozen=True)
+class PairTotal:
+    """The money of one status from one funder to one recipient over a period, every project."""
+
+    status: str
+    from_id: str
+    to_id: str
+    amount: int
+    years: tuple[int, ...]
+
+    @property
+    def project_id(self) -> str | None:
+        return None
+
+
 def trails_of(lines: Iterable[FundingLine], status: str, site: SiteView) -> list[Trail]:
     """The trails of one status, by funder, recipient and project name (no project last)."""
-    groups: dict[tuple[str, str, str | None], list[FundingLine]] = defaultdict(list)
+    groups: dict[TrailKey, list[FundingLine]] = defaultdict(list)
     for line in lines:
         if line.status == status:
             groups[(line.from_id, line.to_id, line.project_id)].append(line)
+    return _sorted_trails(groups, status, site)
+
+
+def _sorted_trails(
+    groups: dict[TrailKey, list[FundingLine]], status: str, site: SiteView
+) -> list[Trail]:
     trails = [Trail(status, f, t, p, tuple(ls)) for (f, t, p), ls in groups.items()]
     return sorted(
         trails,
@@ -98,6 +197,49 @@ def trails_of(lines: Iterable[FundingLine], status: str, site: SiteView) -> list
             site.by_project_name(tr.project_id),
         ),
     )
+
+
+# --- one status in one year, for the period pages -------------------------------
+
+
+@dataclass(frozen=True)
+class _StatusYear:
+    """The lines of one status in one year: by trail, summed by funder and recipient."""
+
+    trails: dict[TrailKey, list[FundingLine]]
+    pairs: dict[tuple[str, str], int]
+    total: int
+
+
+# The index of the ledger last asked for; each rendering process makes it once.
+_INDEX: tuple[Ledger, dict[tuple[str, int], _StatusYear]] | None = None
+
+
+def _status_years(ledger: Ledger) -> dict[tuple[str, int], _StatusYear]:
+    """(status, year) -> its lines, from the ledger's lines per year, made once per ledger."""
+    global _INDEX
+    if _INDEX is not None and _INDEX[0] is ledger:
+        return _INDEX[1]
+    index: dict[tuple[str, int], _StatusYear] = {}
+    for year in sorted(y for y in ledger.by_year if isinstance(y, int)):
+        lines = ledger.for_year(year)
+        totals = Totals.of(lines)
+        for status in STATUSES:
+            trails: dict[TrailKey, list[FundingLine]] = defaultdict(list)
+            pairs: dict[tuple[str, str], int] = defaultdict(int)
+            for line in lines:
+                if line.status == status:
+                    trails[(line.from_id, line.to_id, line.project_id)].append(line)
+                    pairs[(line.from_id, line.to_id)] += line.amount
+            if trails:
+                index[(status, year)] = _StatusYear(dict(trails), dict(pairs), totals.get(status))
+    _INDEX = (ledger, index)
+    return index
+
+
+def years_of(ledger: Ledger, status: str) -> list[int]:
+    """The years that have lines of `status`, oldest first."""
+    return sorted(year for (s, year) in _status_years(ledger) if s == status)
 
 
 # --- the Sankey layout --------------------------------------------------------
@@ -143,9 +285,16 @@ def _place(nodes: list[_Node], side_heights: Callable[[_Node], float]) -> float:
     return y
 
 
-def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Markup:
-    """Funders left, recipients in the middle, projects right; band widths are amounts."""
+def sankey(
+    trails: Sequence[Flow], site: SiteView, prefix: str, heading: str, projects: bool = True
+) -> Markup:
+    """Funders left, recipients in the middle, projects right; band widths are amounts.
+
+    Without `projects`, funders left and recipients right: the flows are summed by funder
+    and recipient (`PairTotal`s, or trails whose projects are left out).
+    """
     status = trails[0].status
+    recipient_x = COLUMNS[1] if projects else COLUMNS[2]
     colour = svg.STATUS_COLOURS[status]
     total = sum(tr.amount for tr in trails)
     left: dict[str, _Node] = {}
@@ -164,6 +313,8 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
         left[payer.id].value += trail.amount
         middle[receiver.id].value += trail.amount
         first[(payer.id, receiver.id)] += trail.amount
+        if not projects:
+            continue
         second[(receiver.id, trail.project_id)] += trail.amount
         if trail.project_id:
             funded = site.project(trail.project_id)
@@ -212,9 +363,9 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
     for node in right.values():
         weights = flows_in[f"R{node.key}"]
         node.order = sum(middle[f.source].order * f.value for f in weights) / node.value
-    projects = sorted(right.values(), key=lambda n: (n.order, n.label.casefold(), n.key))
+    project_nodes = sorted(right.values(), key=lambda n: (n.order, n.label.casefold(), n.key))
     bottom = max(
-        bottom, _place(projects, lambda n: sum(band(f.value) for f in flows_in[f"R{n.key}"]))
+        bottom, _place(project_nodes, lambda n: sum(band(f.value) for f in flows_in[f"R{n.key}"]))
     )
     height = bottom + 4
 
@@ -231,7 +382,7 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
                 _band(
                     COLUMNS[0] + NODE,
                     out_y[funder.key],
-                    COLUMNS[1],
+                    recipient_x,
                     in_y[target.key],
                     thickness,
                     colour,
@@ -244,7 +395,7 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
             in_y[target.key] += thickness
     # Recipient -> project; money for no project ends at the recipient.
     out_y = {n.key: n.y for n in recipients}
-    in_y = {n.key: n.y for n in projects}
+    in_y = {n.key: n.y for n in project_nodes}
     stubs: list[str] = []
     for recipient in recipients:
         ordered = sorted(
@@ -284,8 +435,13 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
             out_y[recipient.key] += thickness
 
     nodes = [_node(node, COLUMNS[0], colour, "end", word) for node in funders]
-    nodes += [_node(node, COLUMNS[1], colour, "start", word) for node in recipients]
-    nodes += [_node(node, COLUMNS[2], colour, "start", word) for node in projects]
+    nodes += [_node(node, recipient_x, colour, "start", word) for node in recipients]
+    nodes += [_node(node, COLUMNS[2], colour, "start", word) for node in project_nodes]
+    columns = (
+        zip(COLUMNS, HEADINGS, ("end", "start", "start"), strict=True)
+        if projects
+        else zip((COLUMNS[0], recipient_x), HEADINGS[:2], ("end", "start"), strict=True)
+    )
     headings = [
         svg.element(
             "text",
@@ -298,7 +454,7 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
             },
             svg.text(label),
         )
-        for x, label, anchor in zip(COLUMNS, HEADINGS, ("end", "start", "start"), strict=True)
+        for x, label, anchor in columns
     ]
     body = "".join(
         [
@@ -307,12 +463,23 @@ def sankey(trails: list[Trail], site: SiteView, prefix: str, heading: str) -> Ma
             svg.element("g", {"class": "sankey__noder", "font-size": 13}, *nodes),
         ]
     )
+    if not projects:
+        description = (
+            f"Flödesdiagram över {formatting.amount(total)} med status {word}: "
+            f"{formatting.count(len(funders), 'finansiär', 'finansiärer')} till vänster och "
+            f"{formatting.count(len(recipients), 'mottagare', 'mottagare')} till höger, "
+            "summerat över alla projekt. Bandens bredd motsvarar beloppen. Samma summor finns "
+            "i tabellen under, med länkar till varje år där beloppen och deras källor listas."
+        )
+        return svg.document(
+            WIDTH, height, prefix, heading, description, body, "sankey", linked=True
+        )
     no_project = sum(v for (_, p), v in second.items() if p is None)
     description = (
         f"Flödesdiagram över {formatting.amount(total)} med status {word}: "
         f"{formatting.count(len(funders), 'finansiär', 'finansiärer')} till vänster, "
         f"{formatting.count(len(recipients), 'mottagare', 'mottagare')} i mitten och "
-        f"{formatting.count(len(projects), 'projekt', 'projekt')} till höger. "
+        f"{formatting.count(len(project_nodes), 'projekt', 'projekt')} till höger. "
         "Bandens bredd motsvarar beloppen."
         + (
             f" {formatting.amount(no_project)} gäller inget projekt och slutar hos mottagaren."
@@ -396,7 +563,11 @@ def _node(node: _Node, x: float, colour: str, anchor: str, word: str) -> str:
 
 @dataclass(frozen=True)
 class TrailSection:
-    """One status on a trails page: its diagram, its table rows and the total of the one status."""
+    """One status on a trails page: its diagram, its table rows and the total of the one status.
+
+    On a period page with more than `DETAIL_LIMIT` trails, `pairs` holds the sums by funder
+    and recipient instead of the trails, and `trail_count` says how many trails there are.
+    """
 
     status: str
     anchor: str
@@ -404,6 +575,66 @@ class TrailSection:
     trails: list[Trail]
     total: int
     years: list[int]
+    pairs: list[PairTotal] | None = None
+    trail_count: int = 0
+
+    @property
+    def summary(self) -> bool:
+        return self.pairs is not None
+
+    def __bool__(self) -> bool:
+        return bool(self.trails or self.pairs)
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """One link of the period filter: a year, the page it leads to, and if it is chosen now."""
+
+    year: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class PeriodChoices:
+    """The links that choose the first year ("Från och med") and the last ("Till och med")."""
+
+    status: str
+    years: list[int]
+    start: int
+    end: int
+    starts: list[YearChoice]
+    ends: list[YearChoice]
+
+
+def period_url(status: str, years: Sequence[int], first: int, last: int) -> str:
+    """The page of `status` from `first` to `last`: the status page when that is every year.
+
+    The period of every year also has a page of its own (`plan`), which no link needs.
+    """
+    if first != last and first == years[0] and last == years[-1]:
+        return status_url(status)
+    return status_url(status, first, last)
+
+
+def period_choices(view: TrailFilter, years: list[int]) -> PeriodChoices | None:
+    """A chosen first year keeps the last one (or becomes the only one when it is later),
+    and the other way round; None when there is no period to choose."""
+    if view.status is None or len(years) < 2:
+        return None
+    start = years[0] if view.year_from is None else view.year_from
+    end = years[-1] if view.year_to is None else view.year_to
+    status = view.status
+    return PeriodChoices(
+        status=status,
+        years=years,
+        start=start,
+        end=end,
+        starts=[
+            YearChoice(y, period_url(status, years, y, max(y, end)), y == start) for y in years
+        ],
+        ends=[YearChoice(y, period_url(status, years, min(y, start), y), y == end) for y in years],
+    )
 
 
 def _lines(site: SiteView, view: TrailFilter) -> list[FundingLine]:
@@ -412,39 +643,80 @@ def _lines(site: SiteView, view: TrailFilter) -> list[FundingLine]:
     return list(site.ledger.lines)
 
 
-def _years_of(site: SiteView, status: str) -> list[int]:
-    return sorted({ln.year for ln in site.ledger.lines if ln.status == status})
+def _heading(status: str, view: TrailFilter) -> str:
+    where = f" {view.period}" if view.period else ""
+    return f"Pengaflöden: {formatting.status_word(status)}{where}"
+
+
+def _period_section(
+    site: SiteView, status: str, first: int, last: int, heading: str
+) -> TrailSection:
+    """One status from `first` to `last`, made from its lines of each year (`_status_years`)."""
+    index = _status_years(site.ledger)
+    years = years_of(site.ledger, status)
+    shown = [(year, index[(status, year)]) for year in years if first <= year <= last]
+    anchor = STATUS_SLUGS[status]
+    keys: set[TrailKey] = set()
+    for _, of_year in shown:
+        keys.update(of_year.trails)
+    if len(keys) <= DETAIL_LIMIT:
+        groups: dict[TrailKey, list[FundingLine]] = defaultdict(list)
+        for _, of_year in shown:
+            for key, lines in of_year.trails.items():
+                groups[key].extend(lines)
+        trails = _sorted_trails(groups, status, site)
+        diagram = sankey(trails, site, f"flode-{anchor}", heading) if trails else Markup("")
+        total = Totals.of(ln for tr in trails for ln in tr.lines).get(status)
+        return TrailSection(status, anchor, diagram, trails, total, years)
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for year, of_year in shown:
+        for pair, amount in of_year.pairs.items():
+            sums[pair] += amount
+            seen[pair].append(year)
+    pairs = sorted(
+        (PairTotal(status, f, t, amount, tuple(seen[(f, t)])) for (f, t), amount in sums.items()),
+        key=lambda p: (site.by_org_label(p.from_id), site.by_org_label(p.to_id)),
+    )
+    # The sum of one status in each year of the period (each a `Totals` of that year's lines).
+    total = sum(of_year.total for _, of_year in shown)
+    diagram = sankey(pairs, site, f"flode-{anchor}", heading, projects=False)
+    return TrailSection(status, anchor, diagram, [], total, years, pairs, len(keys))
 
 
 def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
     view = entity or TrailFilter()
     statuses = [view.status] if view.status else list(STATUSES)
-    lines = [ln for ln in _lines(site, view) if view.admits(ln)]
     sections = []
-    for status in statuses:
-        trails = trails_of(lines, status, site)
-        anchor = STATUS_SLUGS[status]
-        where = f" {view.year}" if view.year is not None else ""
-        heading = f"Pengaflöden: {formatting.status_word(status)}{where}"
-        diagram = sankey(trails, site, f"flode-{anchor}", heading) if trails else Markup("")
-        sections.append(
-            TrailSection(
-                status=status,
-                anchor=anchor,
-                diagram=diagram,
-                trails=trails,
-                total=Totals.of(ln for tr in trails for ln in tr.lines).get(status),
-                years=_years_of(site, status),
+    if view.is_period:
+        assert view.status and view.year_from is not None and view.year_to is not None
+        heading = _heading(view.status, view)
+        sections.append(_period_section(site, view.status, view.year_from, view.year_to, heading))
+    else:
+        lines = [ln for ln in _lines(site, view) if view.admits(ln)]
+        for status in statuses:
+            trails = trails_of(lines, status, site)
+            anchor = STATUS_SLUGS[status]
+            heading = _heading(status, view)
+            diagram = sankey(trails, site, f"flode-{anchor}", heading) if trails else Markup("")
+            sections.append(
+                TrailSection(
+                    status=status,
+                    anchor=anchor,
+                    diagram=diagram,
+                    trails=trails,
+                    total=Totals.of(ln for tr in trails for ln in tr.lines).get(status),
+                    years=years_of(site.ledger, status),
+                )
             )
-        )
     title = "Pengaflöden"
     crumbs = [HOME, ("Pengaflöden", TRAILS_URL)]
     if view.status:
         title = f"Pengaflöden: {formatting.status_word(view.status)}"
         crumbs.append((formatting.status_heading(view.status), status_url(view.status)))
-    if view.status and view.year is not None:
-        title += f" {view.year}"
-        crumbs.append((str(view.year), status_url(view.status, view.year)))
+    if view.status and view.period:
+        title += f" {view.period}"
+        crumbs.append((view.period, view.url))
     return {
         "title": title,
         "breadcrumbs": crumbs,
@@ -455,21 +727,32 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
         "sections": sections,
         "status_links": [(s, status_url(s)) for s in STATUSES],
         "status_url": status_url,
+        "choices": period_choices(view, sections[0].years) if view.status else None,
+        "detail_limit": DETAIL_LIMIT,
     }
 
 
 def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
-    """The trails pages, each with the entity keys it reads: (url, template, entity, reads)."""
+    """The trails pages, each with the entity keys it reads: (url, template, entity, reads).
+
+    Every page of one status reads the same keys (its year links depend on every line of
+    the status), so they share one frozen set: hundreds of period pages cost no memory.
+    """
     existence = {"decision:*", "project:*", "org:*"}
     every = line_keys(graph.ledger.lines)
     yield TRAILS_URL, "flows.html", TrailFilter(), existence | every
     for status in STATUSES:
         of_status = [ln for ln in graph.ledger.lines if ln.status == status]
-        # The list of years on a status page depends on every line of that status.
-        reads = existence | line_keys(of_status)
+        # A frozen set, passed on as it is (render.plan_pages freezes what it gets).
+        reads = cast(set[str], frozenset(existence | line_keys(of_status)))
         yield status_url(status), "flows.html", TrailFilter(status), reads
-        for year in sorted({ln.year for ln in of_status}):
+        years = sorted({ln.year for ln in of_status})
+        for year in years:
             yield status_url(status, year), "flows.html", TrailFilter(status, year), reads
+        for index, first in enumerate(years):
+            for last in years[index + 1 :]:
+                period = TrailFilter(status, first, last)
+                yield status_url(status, first, last), "flows.html", period, reads
 
 
 BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {"flows.html": trails_page}

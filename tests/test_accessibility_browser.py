@@ -76,6 +76,7 @@ PAGE_TYPES = [
     "/ar/2008/",
     "/pengafloden/",
     "/pengafloden/sokt/2008/",
+    "/pengafloden/sokt/2008-2010/",
     "/data/",
     "/kvalitet/",
     "/tillganglighet/",

@@ -18,6 +18,7 @@ from tests.test_site import NBSP, Node, broken_links, html_files, main, page, ur
 from tests.test_site import site as site  # the edge corpus, built
 
 SVG = "{http://www.w3.org/2000/svg}"
+PERIOD = re.compile(r"/(\d{4})-(\d{4})/$")
 HOSTILE = "Stöd </script><script>alert(1)</script> & <b>mer</b>"
 
 
@@ -201,15 +202,22 @@ def test_filter_pages_show_only_their_status_and_year(money_site: Path) -> None:
     assert rows(tab, "tfoot")[0][:2] == ["Sökt totalt", kr(170000)]
     assert "2008" not in "".join(r[3] for r in rows(tab))
     current = [a for a in year_page.find("nav").find_all("a") if "aria-current" in a.attrs]
-    assert [a.attrs["href"] for a in current] == ["/pengafloden/sokt/", "/pengafloden/sokt/2009/"]
+    # The status, the year, and the year as the first and the last of the period.
+    assert [a.attrs["href"] for a in current] == [
+        "/pengafloden/sokt/",
+        "/pengafloden/sokt/2009/",
+        "/pengafloden/sokt/2009/",
+        "/pengafloden/sokt/2009/",
+    ]
 
     assert (money_site / "pengafloden/avslag/2009/index.html").is_file()
     assert not (money_site / "pengafloden/avslag/2008").exists()
-    # Every trails page is linked from the main page, so no filter is out of reach.
+    # Every status and year page is linked from the main page, so no filter is out of reach;
+    # the periods are reached from those pages (test_every_period_page_is_reachable).
     linked = set(main(money_site, "/pengafloden/").links())
     for path in (money_site / "pengafloden").rglob("index.html"):
         url = url_of(money_site, path)
-        assert url == "/pengafloden/" or url in linked, url
+        assert url == "/pengafloden/" or url in linked or PERIOD.search(url), url
 
 
 def test_every_link_in_the_built_site_resolves(money_site: Path) -> None:
@@ -233,6 +241,316 @@ def test_trails_pages_read_exactly_their_lines(corpus: Corpus) -> None:
     assert "decision:d3" in pages["/kvalitet/"].reads
     for url in ("/pengafloden/", "/pengafloden/sokt/2008/", "/kvalitet/"):
         assert pages[url].path.endswith("index.html")
+
+
+# --- periods --------------------------------------------------------------------
+
+
+def write_period_corpus(corpus: Corpus) -> Corpus:
+    """The money corpus and two more decisions: applied and granted money in 2008-2011.
+
+    Applied per year and trail (funder, recipient, project):
+    2008 Länsstyrelsen -> Hässelby-Vällingby, p1: 400 000 (d1)
+    2009 the same: 100 000 (d1); Länsstyrelsen -> Skärholmen, no project: 70 000 (d2)
+    2010 Länsstyrelsen -> Skärholmen: 200 000 (d4); Länsstyrelsen -> Hässelby-Vällingby, p1:
+         5 000 (d5)
+    2011 Socialstyrelsen -> Skärholmen: 60 000 (d4); Länsstyrelsen -> Skärholmen: 15 000 (d4)
+    Granted: 2008 300 000 (d1), 2009 25 000 (p1), 2010 150 000 and 2011 80 000 (d4).
+    Rejected only in 2009, contributed in 2008 and 2009.
+    """
+    write_money_corpus(corpus)
+    corpus.decision(
+        "d4",
+        title="Ansökan om fortsatta medel",
+        district="skarholmen",
+        meeting="2010-02-01",
+        funding=[
+            {"from": "lansstyrelsen", "amount": 200000, "year": 2010, "status": "applied"},
+            {"from": "socialstyrelsen", "amount": 60000, "year": 2011, "status": "applied"},
+            {"from": "lansstyrelsen", "amount": 15000, "year": 2011, "status": "applied"},
+            {"from": "lansstyrelsen", "amount": 150000, "year": 2010, "status": "granted"},
+            {"from": "lansstyrelsen", "amount": 80000, "year": 2011, "status": "granted"},
+        ],
+    )
+    corpus.decision(
+        "d5",
+        title="Tilläggsansökan",
+        meeting="2010-04-01",
+        projects=["p1"],
+        funding=[{"from": "lansstyrelsen", "amount": 5000, "year": 2010, "status": "applied"}],
+    )
+    return corpus
+
+
+YEARS = {
+    "sokt": [2008, 2009, 2010, 2011],
+    "beviljat": [2008, 2009, 2010, 2011],
+    "avslag": [2009],
+    "egen-finansiering": [2008, 2009],
+}
+
+
+def build_in_process(corpus: Corpus) -> Path:
+    """Build in this process, so that a monkeypatched `insyn.trails` is the one that renders."""
+    from insyn.cli import BuildOptions
+    from insyn.commands import build_site
+
+    report = build_site(
+        BuildOptions(corpus.content, corpus.data, corpus.out, quiet=True, search=False)
+    )
+    assert report.ok, [str(p) for p in report.result.problems.errors]
+    return corpus.out
+
+
+@pytest.fixture
+def period_site(corpus: Corpus) -> Path:
+    write_period_corpus(corpus)
+    result = corpus.run("build")
+    assert result.returncode == 0, result.stderr
+    return corpus.out
+
+
+def period_nav(out: Path, url: str) -> dict[str, list[tuple[str, str, str | None]]]:
+    """The period links of a page's filter: label -> [(year, href, aria-current)]."""
+    nav = main(out, url).find("nav", class_="filter")
+    rows = {}
+    for row in nav.find_all("div", class_="filter__rad"):
+        label = row.find("span", class_="filter__etikett")
+        lst = row.find("ul")
+        assert lst.attrs["aria-labelledby"] == label.attrs["id"]
+        rows[label.text] = [
+            (a.text, a.attrs["href"], a.attrs.get("aria-current")) for a in lst.find_all("a")
+        ]
+    return rows
+
+
+def test_a_period_page_sums_only_its_years(period_site: Path) -> None:
+    page_ = page(period_site, "/pengafloden/sokt/2009-2010/")
+    assert page_.find("title").text.startswith("Pengaflöden: sökt 2009–2010 –")
+    m = page_.find("main")
+    assert m.find("h1").text == "Pengaflöden: sökt 2009–2010"
+    crumbs = page_.find("nav", class_="brodsmulor")
+    assert [a.text for a in crumbs.find_all("a")] == ["Start", "Pengaflöden", "Sökt", "2009–2010"]
+    assert crumbs.links()[-1] == "/pengafloden/sokt/2009-2010/"
+    assert [s.attrs["aria-labelledby"] for s in m.find_all("section")] == ["sokt"]
+    assert m.find("h2", id="sokt").text == "Sökt 2009–2010"
+    tab = table(m, "Flöden med status sökt 2009–2010")
+    assert rows(tab) == [
+        ["Länsstyrelsen", "Hässelby-Vällingby", HOSTILE, "2009, 2010", kr(105000),
+         "Beslut: Ansökan om medel för stödsamtal Beslut: Tilläggsansökan"],
+        ["Länsstyrelsen", "Skärholmen", "Inget projekt", "2009, 2010", kr(270000),
+         "Beslut: Ansökan utan projekt Beslut: Ansökan om fortsatta medel"],
+    ]  # fmt: skip
+    assert rows(tab, "tfoot") == [["Sökt totalt", kr(375000), ""]]
+    assert m.find("dl", class_="summor").find("dd").text == kr(375000)
+    (diagram,) = svgs(period_site / "pengafloden/sokt/2009-2010/index.html")
+    assert diagram.findtext(f"{SVG}title") == "Pengaflöden: sökt 2009–2010"
+    assert f"{kr(375000)} med status sökt" in (diagram.findtext(f"{SVG}desc") or "")
+    # Other periods, hand-computed; statuses are never added together.
+    for url, caption, total in [
+        ("/pengafloden/sokt/2010-2011/", "Flöden med status sökt 2010–2011", 280000),
+        ("/pengafloden/sokt/2008-2011/", "Flöden med status sökt 2008–2011", 850000),
+        ("/pengafloden/sokt/2008-2009/", "Flöden med status sökt 2008–2009", 570000),
+        ("/pengafloden/beviljat/2009-2011/", "Flöden med status beviljat 2009–2011", 255000),
+        ("/pengafloden/egen-finansiering/2008-2009/",
+         "Flöden med status egen finansiering/medfinansiering 2008–2009", 80000),
+    ]:  # fmt: skip
+        tab = table(main(period_site, url), caption)
+        assert rows(tab, "tfoot")[0][1] == kr(total), url
+    granted = table(main(period_site, "/pengafloden/beviljat/2009-2011/"),
+                    "Flöden med status beviljat 2009–2011")  # fmt: skip
+    assert [r[:5] for r in rows(granted)] == [
+        ["Länsstyrelsen", "Skärholmen", "Inget projekt", "2010, 2011", kr(230000)],
+        ["Socialstyrelsen", "Hässelby-Vällingby", HOSTILE, "2009", kr(25000)],
+    ]
+
+
+def test_every_pair_of_years_has_a_period_page(period_site: Path) -> None:
+    found = {
+        url_of(period_site, p)
+        for p in (period_site / "pengafloden").rglob("index.html")
+        if PERIOD.search(url_of(period_site, p))
+    }
+    wanted = {
+        f"/pengafloden/{slug}/{first}-{last}/"
+        for slug, years in YEARS.items()
+        for first in years
+        for last in years
+        if first < last
+    }
+    assert found == wanted
+    assert len(wanted) == 6 + 6 + 0 + 1
+    for slug, years in YEARS.items():
+        for year in years:
+            assert (period_site / f"pengafloden/{slug}/{year}/index.html").is_file()
+    sitemap = (period_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/pengafloden/beviljat/2009-2011/</loc>" in sitemap
+
+
+def test_period_links_choose_the_first_and_the_last_year(period_site: Path) -> None:
+    base = "/pengafloden/sokt/"
+    assert period_nav(period_site, "/pengafloden/sokt/2009-2010/") == {
+        "Från och med": [
+            ("2008", f"{base}2008-2010/", None),
+            ("2009", f"{base}2009-2010/", "page"),
+            ("2010", f"{base}2010/", None),
+            ("2011", f"{base}2011/", None),
+        ],
+        "Till och med": [
+            ("2008", f"{base}2008/", None),
+            ("2009", f"{base}2009/", None),
+            ("2010", f"{base}2009-2010/", "page"),
+            ("2011", f"{base}2009-2011/", None),
+        ],
+    }
+    # On the status page the period is every year, which is the status page itself.
+    assert period_nav(period_site, base) == {
+        "Från och med": [
+            ("2008", base, "page"),
+            ("2009", f"{base}2009-2011/", None),
+            ("2010", f"{base}2010-2011/", None),
+            ("2011", f"{base}2011/", None),
+        ],
+        "Till och med": [
+            ("2008", f"{base}2008/", None),
+            ("2009", f"{base}2008-2009/", None),
+            ("2010", f"{base}2008-2010/", None),
+            ("2011", base, "page"),
+        ],
+    }
+    year = period_nav(period_site, f"{base}2010/")
+    assert [c for c in year["Från och med"] if c[2]] == [("2010", f"{base}2010/", "page")]
+    # A last year before the first is a year of its own.
+    assert [c[1] for c in year["Till och med"]] == [
+        f"{base}2008/", f"{base}2009/", f"{base}2010/", f"{base}2010-2011/"
+    ]  # fmt: skip
+    # The page that shows every year by its period: the links say which years it has.
+    full = period_nav(period_site, f"{base}2008-2011/")
+    assert [c for c in full["Från och med"] if c[2]] == [("2008", base, "true")]
+    # A status of one year has nothing to choose; the main page has no period at all.
+    assert period_nav(period_site, "/pengafloden/avslag/") == {}
+    assert period_nav(period_site, "/pengafloden/") == {}
+    nav = main(period_site, "/pengafloden/sokt/2009-2010/").find("nav", class_="filter")
+    assert nav.find("h2").text == "Visa en status, ett år eller en period"
+    years = nav.find("ul", aria_label="År")
+    assert not [a for a in years.find_all("a") if "aria-current" in a.attrs]
+
+
+def test_every_period_page_is_reachable_and_every_link_resolves(period_site: Path) -> None:
+    pages = {url_of(period_site, p) for p in (period_site / "pengafloden").rglob("index.html")}
+    seen, todo = {"/pengafloden/"}, ["/pengafloden/"]
+    while todo:
+        for link in main(period_site, todo.pop()).links():
+            if link in pages and link not in seen:
+                seen.add(link)
+                todo.append(link)
+    # Only the periods of every year are not linked: their links lead to the status page.
+    assert pages - seen == {
+        "/pengafloden/sokt/2008-2011/",
+        "/pengafloden/beviljat/2008-2011/",
+        "/pengafloden/egen-finansiering/2008-2009/",
+    }
+    assert broken_links(period_site) == []
+
+
+def test_period_script_is_loaded_on_status_pages_only(period_site: Path) -> None:
+    def scripts(url: str) -> list[str]:
+        raw = (period_site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        return re.findall(r'<script src="/assets/([a-z]+)\.[0-9a-f]{10}\.js" defer></script>', raw)
+
+    assert scripts("/pengafloden/") == ["sortera"]
+    assert scripts("/pengafloden/avslag/") == ["sortera"]
+    for url in ("/pengafloden/sokt/", "/pengafloden/sokt/2009/", "/pengafloden/sokt/2009-2010/"):
+        assert scripts(url) == ["sortera", "period"], url
+    assert list((period_site / "assets").glob("period.*.js"))
+    box = main(period_site, "/pengafloden/sokt/2009-2010/").find("div", class_="filter__period")
+    assert box.attrs["data-adress"] == "/pengafloden/sokt/"
+    assert box.attrs["data-ar"] == "2008 2009 2010 2011"
+    assert (box.attrs["data-fran"], box.attrs["data-till"]) == ("2009", "2010")
+    raw = (period_site / "pengafloden/sokt/2009-2010/index.html").read_text(encoding="utf-8")
+    assert 'style="' not in raw and "<style" not in raw
+
+
+def test_period_pages_read_what_their_status_page_reads(corpus: Corpus) -> None:
+    from insyn.pipeline import read_site
+    from insyn.render import plan_pages
+    from insyn.trails import TrailFilter
+
+    write_period_corpus(corpus)
+    result = read_site(corpus.content, corpus.data)
+    assert result.graph is not None
+    pages = {p.url: p for p in plan_pages(result.graph)}
+    status = pages["/pengafloden/sokt/"]
+    for url in ("/pengafloden/sokt/2009-2010/", "/pengafloden/sokt/2008-2011/"):
+        assert pages[url].reads == status.reads
+        assert pages[url].path == url.lstrip("/") + "index.html"
+    assert pages["/pengafloden/sokt/2009-2010/"].entity == TrailFilter("applied", 2009, 2010)
+    assert {"decision:d4", "decision:d5", "decision:d2"} <= status.reads
+    assert pages["/pengafloden/beviljat/2010-2011/"].reads == pages["/pengafloden/beviljat/"].reads
+    # A single year is one filter, however it is written.
+    assert TrailFilter("applied", 2009) == TrailFilter("applied", 2009, 2009)
+    assert TrailFilter("applied", 2009).url == "/pengafloden/sokt/2009/"
+    assert TrailFilter("applied", 2009, 2010).period == "2009–2010"
+    with pytest.raises(ValueError):
+        TrailFilter("applied", 2010, 2009)
+
+
+def test_a_period_with_too_many_trails_shows_sums_and_year_links(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import insyn.trails
+
+    monkeypatch.setattr(insyn.trails, "DETAIL_LIMIT", 1)
+    write_period_corpus(corpus)
+    out = build_in_process(corpus)
+    m = main(out, "/pengafloden/sokt/2010-2011/")
+    assert "Perioden 2010–2011 har 3\u00a0flöden med status sökt, fler än de 1 som" in m.text
+    tab = table(m, "Summor med status sökt 2010–2011 per finansiär och mottagare")
+    assert rows(tab, "thead") == [["Finansiär", "Mottagare", "Flöden per år", "Belopp"]]
+    assert rows(tab) == [
+        ["Länsstyrelsen", "Hässelby-Vällingby", "2010", kr(5000)],
+        ["Länsstyrelsen", "Skärholmen", "2010, 2011", kr(215000)],
+        ["Socialstyrelsen", "Skärholmen", "2011", kr(60000)],
+    ]
+    assert rows(tab, "tfoot") == [["Sökt totalt", kr(280000)]]
+    assert m.find("dl", class_="summor").find("dd").text == kr(280000)
+    second = tab.find("tbody").find_all("tr")[1]
+    assert second.links() == [
+        "/finansiarer/lansstyrelsen/",
+        "/stadsdelar/skarholmen/",
+        "/pengafloden/sokt/2010/",
+        "/pengafloden/sokt/2011/",
+    ]
+    # The year pages the rows lead to list each trail with its sources, whatever the limit.
+    year = table(main(out, "/pengafloden/sokt/2011/"), "Flöden med status sökt 2011")
+    assert [r[4:] for r in rows(year)] == [
+        [kr(15000), "Beslut: Ansökan om fortsatta medel"],
+        [kr(60000), "Beslut: Ansökan om fortsatta medel"],
+    ]
+    # The diagram has two columns: funders and recipients, no projects.
+    (diagram,) = svgs(out / "pengafloden/sokt/2010-2011/index.html")
+    headings = [t.text for t in diagram.find(f"{SVG}g").iter(f"{SVG}text")]
+    assert headings == ["Finansiär", "Mottagare"]
+    hrefs = {a.attrib["href"] for a in diagram.iter(f"{SVG}a")}
+    assert hrefs == {"/finansiarer/lansstyrelsen/", "/finansiarer/socialstyrelsen/",
+                     "/stadsdelar/hasselby-vallingby/", "/stadsdelar/skarholmen/"}  # fmt: skip
+    titles = [a.findtext(f"{SVG}title") for a in diagram.iter(f"{SVG}a")]
+    assert (
+        f"Länsstyrelsen i Stockholms län till Skärholmens stadsdelsnämnd: {kr(215000)} sökt"
+        in titles
+    )
+    assert f"Skärholmens stadsdelsnämnd: {kr(275000)} sökt" in titles
+    assert "2\u00a0finansiärer till vänster och 2\u00a0mottagare till höger" in (
+        diagram.findtext(f"{SVG}desc") or ""
+    )
+    # At the limit a period is still shown in full.
+    full = table(main(out, "/pengafloden/beviljat/2010-2011/"),
+                 "Flöden med status beviljat 2010–2011")  # fmt: skip
+    assert rows(full, "tfoot")[0][:2] == ["Beviljat totalt", kr(230000)]
+    assert "Summor med" not in main(out, "/pengafloden/beviljat/2010-2011/").text
+    # Status and year pages are never summed up.
+    assert "Summor med" not in main(out, "/pengafloden/sokt/").text
+    assert broken_links(out) == []
 
 
 # --- charts ---------------------------------------------------------------------
