@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from markupsafe import Markup
 
 from insyn import formatting
@@ -23,7 +24,10 @@ CONTEXT = "https://schema.org"
 
 def script(data: Any) -> Markup:
     """`data` as a JSON-LD element that no value can break out of."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except orjson.JSONEncodeError:  # a number past 64 bits
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, escaped)
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -720,3 +722,30 @@ def test_downloads_are_deterministic(tmp_path: Path) -> None:
             }
         )
     assert outs[0] == outs[1] and len(outs[0]) > 8
+
+
+# --- the JSON writer ------------------------------------------------------------
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text()
+_JSON_VALUES = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_fast_json_writer_writes_what_the_standard_encoder_writes(value: Any) -> None:
+    """The downloads' bytes do not depend on which encoder wrote them (no floats in our data)."""
+    assert opendata.to_json(value) == (
+        json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
+
+
+def test_json_writer_keeps_amounts_past_64_bits() -> None:
+    huge = 10**30
+    assert json.loads(opendata.to_json({"amount": huge, "name": "Å"})) == {
+        "amount": huge,
+        "name": "Å",
+    }
