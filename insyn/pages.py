@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from markupsafe import Markup
+
 from insyn.history import NO_HISTORY, Change, History
 from insyn.ledger import Totals
 from insyn.link import SiteGraph
@@ -30,6 +32,9 @@ from insyn.model import (
 )
 from insyn.money import pivot
 from insyn.quality import Finding
+
+_LINK = Markup('<a href="{}">{}</a>')
+_COMMA = Markup(", ")
 
 FEED_SIZE = 50
 LATEST_ON_HOME = 5
@@ -93,6 +98,7 @@ class SiteView:
         history: History = NO_HISTORY,
         bodies: BodyRenderer | None = None,
     ) -> None:
+        self._links: dict[tuple[str, str | int], Markup] = {}
         self.graph = graph
         self._history = history
         self.settings = graph.settings
@@ -103,8 +109,65 @@ class SiteView:
             self._findings[(finding.entity_kind, finding.entity_id)].append(finding)
         self._markdown: BodyRenderer = bodies or MarkdownRenderer()
 
+    @property
+    def graph(self) -> SiteGraph:
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: SiteGraph) -> None:
+        self._graph = graph
+        self._links.clear()
+
     def org(self, org_id: str) -> Organisation:
         return self.graph.organisations[org_id]
+
+    # Links to entities, made once each: a big table repeats the same few thousand links,
+    # and a macro call per link was the largest cost of rendering those pages.
+
+    def org_link(self, org_id: str) -> Markup:
+        link = self._links.get(("org", org_id))
+        if link is None:
+            org = self.graph.organisations[org_id]
+            link = self._links[("org", org_id)] = _LINK.format(org_url(org), org.label)
+        return link
+
+    def project_link(self, project_id: str) -> Markup:
+        link = self._links.get(("project", project_id))
+        if link is None:
+            name = self.graph.projects[project_id].name
+            link = self._links[("project", project_id)] = _LINK.format(
+                project_url(project_id), name
+            )
+        return link
+
+    def decision_link(self, decision_id: str) -> Markup:
+        link = self._links.get(("decision", decision_id))
+        if link is None:
+            title = self.graph.decisions[decision_id].title
+            link = self._links[("decision", decision_id)] = _LINK.format(
+                decision_url(decision_id), title
+            )
+        return link
+
+    def year_links(self, years: Iterable[int]) -> Markup:
+        return _COMMA.join(self.year_link(year) for year in years)
+
+    def source_link(self, line: FundingLine) -> Markup:
+        """The decision or project that declares `line`, as "Beslut: title" or "Projekt: name"."""
+        key = (f"source {line.source_kind}", line.source_id)
+        link = self._links.get(key)
+        if link is None:
+            word = "Beslut" if line.source_kind == "decision" else "Projekt"
+            link = self._links[key] = _LINK.format(
+                self.source_url(line), f"{word}: {self.source_label(line)}"
+            )
+        return link
+
+    def year_link(self, year: int) -> Markup:
+        link = self._links.get(("year", year))
+        if link is None:
+            link = self._links[("year", year)] = _LINK.format(year_url(year), year)
+        return link
 
     def edits(self, origin: Origin) -> EditHistory | None:
         """The git history of an entity's file, with links, or None outside a checkout."""

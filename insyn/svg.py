@@ -37,8 +37,12 @@ def element(tag: str, attrs: dict[str, Attr] | None = None, *children: str) -> s
     """`<tag a="v">children</tag>`: attribute values escaped, children already markup."""
     parts = [tag]
     for name, value in (attrs or {}).items():
-        if value is not None:
-            parts.append(f'{name}="{escape(coordinate(value))}"')
+        if value is None:
+            continue
+        if isinstance(value, str):
+            parts.append(f'{name}="{escape(value)}"')
+        else:  # a number never needs escaping
+            parts.append(f'{name}="{coordinate(value)}"')
     opening = " ".join(parts)
     if not children:
         return f"<{opening}/>"

@@ -23,6 +23,7 @@ two lists on top of them. One diagram never mixes statuses.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ STATUS_SLUGS = {
 }
 NO_PROJECT = "Inget projekt"
 #: A period page with more trails than this shows sums per funder and recipient instead.
-DETAIL_LIMIT = 300
+DETAIL_LIMIT = 150
 EN_DASH = "\u2013"
 
 
@@ -577,6 +578,8 @@ class TrailSection:
     years: list[int]
     pairs: list[PairTotal] | None = None
     trail_count: int = 0
+    #: the years a summary covers, as "2005–2025"
+    span: str = ""
 
     @property
     def summary(self) -> bool:
@@ -637,6 +640,16 @@ def period_choices(view: TrailFilter, years: list[int]) -> PeriodChoices | None:
     )
 
 
+@functools.cache
+def _status_year_link(status: str, year: int) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(status_url(status, year), year)
+
+
+def status_year_links(status: str, years: Iterable[int]) -> Markup:
+    """Links to the pages of `status` in each of `years`, comma separated."""
+    return Markup(", ").join(_status_year_link(status, year) for year in years)
+
+
 def _lines(site: SiteView, view: TrailFilter) -> list[FundingLine]:
     if view.year is not None:
         return site.ledger.for_year(view.year)
@@ -649,11 +662,11 @@ def _heading(status: str, view: TrailFilter) -> str:
 
 
 def _period_section(
-    site: SiteView, status: str, first: int, last: int, heading: str
+    site: SiteView, status: str, first: int, last: int, heading: str, years: list[int]
 ) -> TrailSection:
-    """One status from `first` to `last`, made from its lines of each year (`_status_years`)."""
+    """One status from `first` to `last` (`years` are those with lines of the status), made
+    from its lines of each year (`_status_years`); a summary above `DETAIL_LIMIT` trails."""
     index = _status_years(site.ledger)
-    years = years_of(site.ledger, status)
     shown = [(year, index[(status, year)]) for year in years if first <= year <= last]
     anchor = STATUS_SLUGS[status]
     keys: set[TrailKey] = set()
@@ -681,33 +694,36 @@ def _period_section(
     # The sum of one status in each year of the period (each a `Totals` of that year's lines).
     total = sum(of_year.total for _, of_year in shown)
     diagram = sankey(pairs, site, f"flode-{anchor}", heading, projects=False)
-    return TrailSection(status, anchor, diagram, [], total, years, pairs, len(keys))
+    span = f"{first}{EN_DASH}{last}"
+    return TrailSection(status, anchor, diagram, [], total, years, pairs, len(keys), span)
 
 
 def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
     view = entity or TrailFilter()
     statuses = [view.status] if view.status else list(STATUSES)
     sections = []
-    if view.is_period:
-        assert view.status and view.year_from is not None and view.year_to is not None
-        heading = _heading(view.status, view)
-        sections.append(_period_section(site, view.status, view.year_from, view.year_to, heading))
-    else:
-        lines = [ln for ln in _lines(site, view) if view.admits(ln)]
-        for status in statuses:
+    for status in statuses:
+        years = years_of(site.ledger, status)
+        if view.year is not None:
+            # One year is always shown in full: it is where a summary's links lead.
+            lines = [ln for ln in site.ledger.for_year(view.year) if ln.status == status]
             trails = trails_of(lines, status, site)
-            anchor = STATUS_SLUGS[status]
-            heading = _heading(status, view)
-            diagram = sankey(trails, site, f"flode-{anchor}", heading) if trails else Markup("")
+            diagram = (
+                sankey(trails, site, f"flode-{STATUS_SLUGS[status]}", _heading(status, view))
+                if trails
+                else Markup("")
+            )
+            total = Totals.of(ln for tr in trails for ln in tr.lines).get(status)
             sections.append(
-                TrailSection(
-                    status=status,
-                    anchor=anchor,
-                    diagram=diagram,
-                    trails=trails,
-                    total=Totals.of(ln for tr in trails for ln in tr.lines).get(status),
-                    years=years_of(site.ledger, status),
-                )
+                TrailSection(status, STATUS_SLUGS[status], diagram, trails, total, years)
+            )
+        elif not years:
+            sections.append(TrailSection(status, STATUS_SLUGS[status], Markup(""), [], 0, years))
+        else:
+            first = years[0] if view.year_from is None else view.year_from
+            last = years[-1] if view.year_to is None else view.year_to
+            sections.append(
+                _period_section(site, status, first, last, _heading(status, view), years)
             )
     title = "Pengaflöden"
     crumbs = [HOME, ("Pengaflöden", TRAILS_URL)]
@@ -727,6 +743,7 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
         "sections": sections,
         "status_links": [(s, status_url(s)) for s in STATUSES],
         "status_url": status_url,
+        "status_year_links": status_year_links,
         "choices": period_choices(view, sections[0].years) if view.status else None,
         "detail_limit": DETAIL_LIMIT,
     }

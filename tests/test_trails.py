@@ -548,8 +548,12 @@ def test_a_period_with_too_many_trails_shows_sums_and_year_links(
                  "Flöden med status beviljat 2010–2011")  # fmt: skip
     assert rows(full, "tfoot")[0][:2] == ["Beviljat totalt", kr(230000)]
     assert "Summor med" not in main(out, "/pengafloden/beviljat/2010-2011/").text
-    # Status and year pages are never summed up.
-    assert "Summor med" not in main(out, "/pengafloden/sokt/").text
+    # Every year of a status is summed up alike, on its own page and on the overview;
+    # a single year never is.
+    for url in ("/pengafloden/sokt/", "/pengafloden/"):
+        text = main(out, url).text
+        assert "Åren 2008–2011 har" in text and "Summor med status sökt 2008–2011" in text
+    assert "Summor med" not in main(out, "/pengafloden/sokt/2011/").text
     assert broken_links(out) == []
 
 
