@@ -80,6 +80,10 @@ class SourceCache:
     used: set[tuple[str, str, str]] = field(default_factory=set)
     #: True once an entry was added or completed since the cache was made or read
     changed: bool = False
+    #: The text digest of files `preload` read during this build, by path, with the size
+    #: and modification time they had: a file that still has them need not be read again.
+    #: Never saved.
+    digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
     def pruned(self) -> SourceCache:
         """Only the entries the last read used: the cache never outgrows the site."""
@@ -92,6 +96,7 @@ class SourceCache:
         self.entries = state["entries"]  # type: ignore[assignment]
         self.used = set()
         self.changed = False
+        self.digests = {}
 
 
 def display(path: Path) -> str:
@@ -181,6 +186,11 @@ def load_content_file(
     shown: str | None = None,
 ) -> SourceFile | None:
     shown = shown or display(path)
+    if cache is not None:
+        known = _known_entry(kind, path, shown, cache)
+        if known is not None:
+            problems.items.extend(known.problems)
+            return known.source
     text = read_text(path, shown, problems)
     if text is None:
         return None
@@ -197,6 +207,26 @@ def load_content_file(
         cache.changed = True
     problems.items.extend(entry.problems)
     return entry.source
+
+
+def _known_entry(kind: str, path: Path, shown: str, cache: SourceCache) -> CachedFile | None:
+    """The cache's entry for a file `preload` read in this build and that has not changed
+    since (same size and modification time), without reading it again."""
+    read = cache.digests.get(str(path))
+    if read is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    size, mtime_ns, digest = read
+    if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+        return None
+    key = (kind, shown, digest)
+    entry = cache.entries.get(key)
+    if entry is not None:
+        cache.used.add(key)
+    return entry
 
 
 def _parse_content(

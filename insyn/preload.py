@@ -1,17 +1,21 @@
-"""Parsing and validating many new content files on every core before `read_site` runs.
+"""Reading, parsing and validating content files on every core before `read_site` runs.
 
-Loading (YAML with line numbers) and schema validation take most of a cold
-build's first half and each file is independent of the others, so the files
-a `SourceCache` does not know yet are split between forked workers; each
-returns the finished cache entries, and `read_site` then finds every file
-in the cache and only links. The result is exactly what a serial read gives:
-the same entries, made by the same functions.
+Reading, loading (YAML with line numbers) and schema validation take most of
+a cold build's first half and each file is independent of the others, so
+the files are split between forked workers. A worker reads a file, and
+parses and validates it unless the `SourceCache` already has it; it returns
+the new cache entries and each file's digest with the size and modification
+time it had, so `read_site` then reads no file that is unchanged since and
+only links. The result is exactly what a serial read gives: the same
+entries, made by the same functions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import time
 from pathlib import Path
 
 from insyn.engine import workers
@@ -19,52 +23,86 @@ from insyn.load import CONTENT_KINDS, CachedFile, SourceCache, _parse_content, d
 from insyn.problems import Problems
 from insyn.validate import validate_file
 
-#: Below this many new files, forking costs more than it saves.
+#: Below this many files, forking costs more than it saves.
 PARALLEL_MINIMUM = 500
 
-Job = tuple[str, str, str, str, str]
+Job = tuple[str, str, str]  # kind, path, path as shown
+Key = tuple[str, str, str]
+Read = tuple[str, tuple[int, int, str] | None, Key | None, CachedFile | None]
+#: A file modified this recently may change again within the file system's time
+#: granularity without a new modification time (git's "racy" rule): read it again later.
+RACY_NS = 2_000_000_000
+
+#: The cache the workers consult, set before the pool forks so that they inherit it.
+_CACHE: SourceCache | None = None
 
 
 def preload(content: Path, cache: SourceCache) -> int:
     """Fill `cache` with every content file it lacks; returns how many were parsed."""
+    global _CACHE
+    cache.digests.clear()
     jobs: list[Job] = []
     for kind, folder_name in CONTENT_KINDS.items():
         folder = content / folder_name
         if not folder.is_dir():
             return 0
         shown_folder = display(folder)
-        for path in sorted(folder.glob("*.md")):
-            if path.name.startswith(".") or path.is_symlink() or not path.is_file():
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.endswith(".md"):
                 continue
-            text = read_text(path, "", Problems())
-            if text is None:
+            if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
                 continue
-            digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-            shown = f"{shown_folder}/{path.name}"
-            if (kind, shown, digest) not in cache.entries:
-                jobs.append((kind, str(path), shown, text, digest))
+            jobs.append((kind, str(folder / entry.name), f"{shown_folder}/{entry.name}"))
     count = workers()
     if len(jobs) < PARALLEL_MINIMUM or count < 2:
         return 0
     size = max(50, len(jobs) // (count * 8))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    with multiprocessing.get_context("fork").Pool(count) as pool:
-        for entries in pool.imap_unordered(_parse, chunks):
-            for key, entry in entries:
-                cache.entries[key] = entry
-    cache.changed = True
-    return len(jobs)
+    parsed = 0
+    _CACHE = cache
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            for reads in pool.imap_unordered(_read, chunks):
+                for path, stamp, key, made in reads:
+                    if stamp is not None:
+                        cache.digests[path] = stamp
+                    if key is not None and made is not None:
+                        cache.entries[key] = made
+                        parsed += 1
+    finally:
+        _CACHE = None
+    if parsed:
+        cache.changed = True
+    return parsed
 
 
-def _parse(jobs: list[Job]) -> list[tuple[tuple[str, str, str], CachedFile]]:
-    done = []
-    for kind, path, shown, text, digest in jobs:
+def _read(jobs: list[Job]) -> list[Read]:
+    assert _CACHE is not None
+    done: list[Read] = []
+    for kind, name, shown in jobs:
+        path = Path(name)
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # `read_site` reports it
+        text = read_text(path, "", Problems())
+        if text is None:
+            continue
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        settled = time.time_ns() - stat.st_mtime_ns > RACY_NS
+        stamp = (stat.st_size, stat.st_mtime_ns, digest) if settled else None
+        key = (kind, shown, digest)
+        if key in _CACHE.entries:
+            done.append((name, stamp, None, None))
+            continue
         found = Problems()
-        source = _parse_content(kind, Path(path), shown, text, found, digest)
+        source = _parse_content(kind, path, shown, text, found, digest)
         entry = CachedFile(source, tuple(found.items))
         if source is not None:
             checked = Problems()
             entry.valid = validate_file(source, checked)
             entry.valid_problems = tuple(checked.items)
-        done.append(((kind, shown, digest), entry))
+        done.append((name, stamp, key, entry))
     return done

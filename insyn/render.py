@@ -31,6 +31,7 @@ from insyn import (
     opendata,
     quality_report,
     redirects,
+    search,
     trails,
 )
 from insyn.history import NO_HISTORY, History
@@ -249,6 +250,7 @@ def environment(site: SiteView | None = None) -> Environment:
     )
     formatting.register(environment)
     environment.globals.update(jsonld.GLOBALS, year_chart=charts.year_chart)
+    environment.globals.update(search.GLOBALS)
     environment.globals["open_data"] = GUIDE
     if site is not None:
         environment.globals["site"] = site

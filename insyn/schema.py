@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -83,6 +84,29 @@ def validator(kind: str) -> Draft202012Validator:
     return result
 
 
+#: Where the shipped schemas are, for the fast validator's references between them.
+_BASE = "https://insyn.invalid/schemas/"
+
+
+@cache
+def fast_validator(kind: str) -> Any:
+    """The same schema compiled by jsonschema-rs (in Rust, a hundred times faster), with the
+    same formats and ECMA-262 patterns; only its yes or no is used (`check_structure`)."""
+    return jsonschema_rs.validator_for(
+        load_schema(SCHEMA_FILES[kind]),
+        validate_formats=True,
+        retriever=lambda uri: load_schema(uri.rsplit("/", 1)[-1]),
+        base_uri=f"{_BASE}{SCHEMA_FILES[kind]}",
+    )
+
+
+def _surely_valid(kind: str, data: Any) -> bool:
+    try:
+        return bool(fast_validator(kind).is_valid(data))
+    except (ValueError, TypeError, jsonschema_rs.ValidationError):  # not JSON-like data
+        return False
+
+
 def describe_path(path: Iterable[str | int]) -> str:
     """`('funding', 0, 'amount')` -> `funding[0].amount`."""
     text = ""
@@ -98,7 +122,13 @@ def check_structure(
     line_of: Any,
     problems: Problems,
 ) -> bool:
-    """Report schema violations; True when the data has no structural error."""
+    """Report schema violations; True when the data has no structural error.
+
+    Nearly every file is valid, and for those the fast validator's yes is all it takes;
+    any other file goes through jsonschema, whose errors are worded for staff.
+    """
+    if _surely_valid(kind, data):
+        return True
     ok = True
     errors = sorted(validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
     # A value that is not even of the form YYYY-MM-DD is not also "not a real date".

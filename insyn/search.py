@@ -26,8 +26,29 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from insyn.write import safe_relative
+
+_FILTER = Markup('<span data-pagefind-filter="{}[data-value]" data-value="{}"></span>')
+_META = Markup('<span data-pagefind-meta="{}[data-value]" data-value="{}"></span>')
+
+
+def pagefind_filter(key: str, value: Any) -> Markup:
+    """A facet of the page (`templates/_sok.html`): the value sits escaped in an attribute,
+    captured with Pagefind's `key[attribute]` form, so no comma or colon can be misread."""
+    return _FILTER.format(key, value)
+
+
+def pagefind_meta(key: str, value: Any) -> Markup:
+    """A value a search result shows (title, date ...), the same way as `pagefind_filter`."""
+    return _META.format(key, value)
+
+
+#: Functions the templates call (as functions, not macros: a page has a dozen of them).
+GLOBALS = {"pagefind_filter": pagefind_filter, "pagefind_meta": pagefind_meta}
 
 BUNDLE = "pagefind"
 LANGUAGE = "sv"

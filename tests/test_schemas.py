@@ -15,6 +15,8 @@ from importlib import resources
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from insyn.schema import SCHEMA_FILES, load_schema
@@ -200,3 +202,105 @@ def test_funding_lines_use_the_shared_definition(kind: str) -> None:
     name, node = _object(kind)
     _, items = resolve(name, node["properties"]["funding"])
     assert items["items"] == {"$ref": "common.schema.json#/$defs/fundingLine"}
+
+
+# --- the fast validator agrees with jsonschema ------------------------------------
+
+_WORDS = ["", "x", "2007-11-27", "2007-02-30", "2007-13-01", "2007", "2007-11", "abc\n",
+          "skarholmen", "Skärholmen", "applied", "granted", "district", "https://x.se",
+          "-a"]  # fmt: skip
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(_WORDS)
+    | st.text(max_size=12)
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _examples() -> dict[str, list[Any]]:
+    """Valid documents of every kind: the shipped content's front matter and data files."""
+    from pathlib import Path
+
+    from insyn.yamlsource import parse_yaml
+
+    root = Path(__file__).resolve().parent.parent
+    found: dict[str, list[Any]] = {"decision": [], "project": []}
+    for kind, folder in (("decision", "decisions"), ("project", "projects")):
+        for path in sorted((root / "content" / folder).glob("*.md")):
+            front = path.read_text(encoding="utf-8").split("---\n")[1]
+            found[kind].append(parse_yaml(front).data)
+    for kind, name in (("organisations", "organisations.yaml"), ("site", "site.yaml")):
+        found[kind] = [parse_yaml((root / "data" / name).read_text(encoding="utf-8")).data]
+    return found
+
+
+_EXAMPLES = _examples()
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+@given(st.data())
+@settings(max_examples=400, deadline=None)
+def test_fast_validator_says_valid_exactly_when_jsonschema_does(data: st.DataObject) -> None:
+    """`check_structure` trusts the fast validator's yes, so it must never differ."""
+    import copy
+
+    from insyn.schema import fast_validator, validator
+
+    kind = data.draw(st.sampled_from(sorted(_EXAMPLES)))
+    document = copy.deepcopy(data.draw(st.sampled_from(_EXAMPLES[kind])))
+    for _ in range(data.draw(st.integers(0, 3))):
+        path = data.draw(st.sampled_from(list(_paths(document))[1:]))
+        parent = document
+        for part in path[:-1]:
+            parent = parent[part]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(_VALUES)
+    expected = not any(True for _ in validator(kind).iter_errors(document))
+    assert fast_validator(kind).is_valid(document) == expected, document
+
+
+_TRICKY = ["", "2007-11-27", "2007-02-30", "2007-13-01", "2007", "2007-11", "abc\n", "Abc",
+           "a--b", "https://x.se", "ftp://x", "-1", 0, -5, 2.5, True, None, [], {}]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(_EXAMPLES))
+def test_fast_validator_agrees_on_every_field_of_every_example(kind: str) -> None:
+    """Each leaf of each valid example replaced by each tricky value (dates that do not exist,
+    a newline before the end, wrong types ...): both validators give the same verdict."""
+    import copy
+
+    from insyn.schema import fast_validator, validator
+
+    checked = 0
+    for example in _EXAMPLES[kind]:
+        for path in list(_paths(example))[1:]:
+            for value in _TRICKY:
+                document = copy.deepcopy(example)
+                parent = document
+                for part in path[:-1]:
+                    parent = parent[part]
+                parent[path[-1]] = value
+                expected = not any(True for _ in validator(kind).iter_errors(document))
+                assert fast_validator(kind).is_valid(document) == expected, (path, value)
+                checked += 1
+    assert checked > 100
