@@ -90,13 +90,21 @@ def changed_keys(old: dict[str, str], new: dict[str, str]) -> set[str]:
     return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
 
 
-def reads_digest(reads: frozenset[str], entity: object = None) -> str:
-    """The keys an output reads, and the value it shows when that is not an entity with a
-    version of its own (the sitemap's URLs, a year, a trail filter): a change to either
-    makes the output stale."""
-    if isinstance(entity, (Decision, Project, Organisation)):
-        entity = None
-    return digest(("\n".join(sorted(reads)) + "\0" + repr(entity)).encode("utf-8"))
+def reads_digests(outputs: Iterable[tuple[frozenset[str], object]]) -> list[str]:
+    """For each output, a digest of the keys it reads and of the value it shows when that is
+    not an entity with a version of its own (the sitemap's URLs, a year, a trail filter): a
+    change to either makes the output stale. Outputs share their set of keys (all pages of
+    one status on the trails), so each distinct set is sorted and digested only once."""
+    of_reads: dict[frozenset[str], str] = {}
+    result = []
+    for reads, entity in outputs:
+        keys = of_reads.get(reads)
+        if keys is None:
+            keys = of_reads[reads] = digest("\n".join(sorted(reads)).encode("utf-8"))
+        if isinstance(entity, (Decision, Project, Organisation)):
+            entity = None
+        result.append(digest(f"{keys}\0{entity!r}".encode()))
+    return result
 
 
 def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] = ()) -> None:

@@ -38,7 +38,7 @@ from insyn.buildcache import (
     input_stats,
     load_manifest,
     load_source_cache,
-    reads_digest,
+    reads_digests,
     save_manifest,
     save_source_cache,
     tree_stats,
@@ -159,7 +159,7 @@ def build(
     renderer = Renderer(graph, result.findings, history, bodies)
     previous = manifest.files if manifest is not None else {}
     on_disk = tree_stats(out) if previous else {}
-    reads = [reads_digest(o.reads, o.page.entity if o.page else None) for o in outputs]
+    reads = reads_digests((o.reads, o.page.entity if o.page else None) for o in outputs)
     stale = stale_outputs(outputs, reads, manifest, fingerprint, versions, on_disk)
 
     records: dict[str, OutputRecord] = {}
