@@ -222,13 +222,20 @@ def render_outputs(
     sink: Sink,
     parallel: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, OutputRecord]:
-    """Render `outputs[i]` for each index into `sink`; site path -> what was written."""
+    """Render `outputs[i]` for each index into `sink`; site path -> what was written.
+
+    `meanwhile` runs in this process while the workers render (or first, when rendering
+    is serial): work the rendering does not need, on a core that would otherwise wait.
+    """
     global _JOB
     chosen = sorted(indices)
     records: dict[str, OutputRecord] = {}
     count = workers()
     if not parallel or count < 2 or len(chosen) < PARALLEL_MINIMUM:
+        if meanwhile is not None:
+            meanwhile()
         for number, index in enumerate(chosen, 1):
             output = outputs[index]
             records[output.path] = sink.put(output.path, renderer.render(output))
@@ -250,7 +257,10 @@ def render_outputs(
         context = multiprocessing.get_context("fork")
         sys.stderr.flush()
         with context.Pool(count) as pool:
-            for finished, made, used in pool.imap_unordered(_work, chunks):
+            results = pool.imap_unordered(_work, chunks)
+            if meanwhile is not None:
+                meanwhile()
+            for finished, made, used in results:
                 for index, record in finished:
                     records[outputs[index].path] = record
                 renderer.bodies.merge(made, used)

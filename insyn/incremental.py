@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -154,13 +154,26 @@ def build(
         graph = replace(graph, settings=settings)
     fingerprint = digest(f"{code} {_options_key(options)} {graph.settings!r}".encode())
     outputs = plan_outputs(graph)
-    versions = entity_versions(graph, result.findings, history)
     bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
     renderer = Renderer(graph, result.findings, history, bodies)
     previous = manifest.files if manifest is not None else {}
-    on_disk = tree_stats(out) if previous else {}
-    reads = reads_digests((o.reads, o.page.entity if o.page else None) for o in outputs)
-    stale = stale_outputs(outputs, reads, manifest, fingerprint, versions, on_disk)
+    versions: dict[str, str] = {}
+    reads: list[str] = []
+
+    def bookkeeping() -> None:
+        """What the next build compares with: not needed to render when everything is."""
+        versions.update(entity_versions(graph, result.findings, history))
+        reads.extend(reads_digests((o.reads, o.page.entity if o.page else None) for o in outputs))
+
+    if manifest is None or manifest.fingerprint != fingerprint:
+        # Everything is rendered: the bookkeeping runs while the workers render.
+        stale = set(range(len(outputs)))
+        meanwhile: Callable[[], None] | None = bookkeeping
+    else:
+        bookkeeping()
+        on_disk = tree_stats(out)
+        stale = stale_outputs(outputs, reads, manifest, fingerprint, versions, on_disk)
+        meanwhile = None
 
     records: dict[str, OutputRecord] = {}
     search_seconds = 0.0
@@ -176,7 +189,12 @@ def build(
                 else:
                     stale.add(index)
         fresh = render_outputs(
-            renderer, outputs, stale, sink, progress=_progress if progress else None
+            renderer,
+            outputs,
+            stale,
+            sink,
+            progress=_progress if progress else None,
+            meanwhile=meanwhile,
         )
         if progress and stale:
             print(file=sys.stderr)
