@@ -28,23 +28,26 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from insyn.write import safe_relative
-
-_FILTER = Markup('<span data-pagefind-filter="{}[data-value]" data-value="{}"></span>')
-_META = Markup('<span data-pagefind-meta="{}[data-value]" data-value="{}"></span>')
 
 
 def pagefind_filter(key: str, value: Any) -> Markup:
     """A facet of the page (`templates/_sok.html`): the value sits escaped in an attribute,
     captured with Pagefind's `key[attribute]` form, so no comma or colon can be misread."""
-    return _FILTER.format(key, value)
+    # An f-string of escaped parts: `Markup.format` costs ten times as much.
+    return Markup(
+        f'<span data-pagefind-filter="{escape(key)}[data-value]" data-value="{escape(value)}">'
+        "</span>"
+    )
 
 
 def pagefind_meta(key: str, value: Any) -> Markup:
     """A value a search result shows (title, date ...), the same way as `pagefind_filter`."""
-    return _META.format(key, value)
+    return Markup(
+        f'<span data-pagefind-meta="{escape(key)}[data-value]" data-value="{escape(value)}"></span>'
+    )
 
 
 #: Functions the templates call (as functions, not macros: a page has a dozen of them).
