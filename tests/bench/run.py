@@ -7,6 +7,25 @@ decision to the new page being served by `serve`. Wall times are medians of
 BENCH_RUNS runs (default 3); peak RSS is of the whole process tree, sampled
 from /proc. Results are printed and written to tests/bench/results.json.
 Nothing here asserts a time: machines are shared and noisy.
+
+When `hugo` is on PATH (Debian: `apt-get install hugo`; optional, CI does not
+need it), each size also emits the equivalent Hugo site (`tests/bench/hugo.py`,
+not timed) right after Insyn's cold builds and times as many cold Hugo builds
+(no output, no resources/ or cache), measured the same way: `hugo_build_s`
+(median wall time), `hugo_peak_rss_mib`, `hugo_pages` (HTML files) and
+`ratio_vs_hugo` = Hugo's median / Insyn's cold median (above 1: Insyn is
+faster); `cold_peak_rss_mib` is Insyn's peak over its cold builds alone, the
+figure to set against Hugo's. Without `hugo` one line says it was skipped.
+
+Environment:
+    BENCH_SIZES=1000,10000  the numbers of decisions to run (comma-separated;
+                            the default is 1000 and 10000, plus 100000 with
+                            BENCH_FULL=1)
+    BENCH_RUNS=3            runs per measurement
+    BENCH_DIR=...           where corpora and Hugo sites are kept (default:
+                            insyn-bench in the temporary folder)
+    BENCH_RESULTS=...       the JSON file to write (default:
+                            tests/bench/results.json)
 """
 
 from __future__ import annotations
@@ -23,6 +42,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.bench import hugo
 from tests.bench.corpus import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +147,25 @@ def edit_to_served(root: Path, runs: int) -> list[float]:
     return latencies
 
 
-def bench(n: int, runs: int, workdir: Path) -> dict[str, object]:
+def bench_hugo(root: Path, runs: int, workdir: Path, executable: str) -> dict[str, float | int]:
+    """Cold builds of the Hugo site equivalent to the corpus in `root` (emitting is not timed)."""
+    site_dir = workdir / f"hugo-{root.name}"
+    destination = workdir / f"hugo-{root.name}-public"
+    hugo.emit(root / "content", root / "data", site_dir)
+    times, peaks = [], []
+    for _ in range(runs):
+        hugo.clean(site_dir, destination)
+        seconds, peak = timed(hugo.hugo_command(site_dir, destination, executable), site_dir)
+        times.append(seconds)
+        peaks.append(peak)
+    return {
+        "hugo_build_s": statistics.median(times),
+        "hugo_peak_rss_mib": round(max(peaks) / 1024),
+        "hugo_pages": sum(1 for _ in destination.rglob("*.html")),
+    }
+
+
+def bench(n: int, runs: int, workdir: Path, executable: str | None) -> dict[str, object]:
     root = workdir / f"corpus-{n}"
     if not (root / "content").exists():
         generate(n, root)
@@ -139,6 +177,8 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, object]:
         seconds, peak = timed(site("build", "--no-search"), root)
         cold.append(seconds)
         peaks.append(peak)
+    cold_peak = max(peaks)
+    versus = bench_hugo(root, runs, workdir, executable) if executable else {}
     for _ in range(runs):
         seconds, peak = timed(site("build", "--no-search"), root)
         warm.append(seconds)
@@ -151,7 +191,7 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, object]:
     pages = sum(1 for _ in out.rglob("*.html"))
     edits = edit_to_served(root, runs)
     cold_median = statistics.median(cold)
-    return {
+    row: dict[str, object] = {
         "decisions": n,
         "pages": pages,
         "cold_build_s": round(cold_median, 2),
@@ -162,26 +202,57 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, object]:
         "peak_rss_mib": round(max(peaks) / 1024),
         "runs": runs,
     }
+    if versus:
+        row |= {
+            "cold_peak_rss_mib": round(cold_peak / 1024),
+            "hugo_build_s": round(versus["hugo_build_s"], 2),
+            "hugo_peak_rss_mib": versus["hugo_peak_rss_mib"],
+            "hugo_pages": versus["hugo_pages"],
+            "ratio_vs_hugo": round(versus["hugo_build_s"] / max(cold_median, 1e-9), 2),
+        }
+    return row
+
+
+def hugo_version(executable: str) -> str:
+    result = subprocess.run([executable, "version"], capture_output=True, text=True, check=False)
+    return result.stdout.strip() or result.stderr.strip()
+
+
+def sizes() -> list[int]:
+    chosen = os.environ.get("BENCH_SIZES", "").strip()
+    if chosen:
+        return [int(part) for part in chosen.replace(" ", "").split(",") if part]
+    return [1000, 10000] + ([100000] if os.environ.get("BENCH_FULL") == "1" else [])
 
 
 def main() -> int:
-    sizes = [1000, 10000] + ([100000] if os.environ.get("BENCH_FULL") == "1" else [])
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     workdir = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "insyn-bench"))
     workdir.mkdir(parents=True, exist_ok=True)
+    results = Path(os.environ.get("BENCH_RESULTS", RESULTS))
+    executable = shutil.which("hugo")
+    version = hugo_version(executable) if executable else None
     rows = []
-    for n in sizes:
+    for n in sizes():
         print(f"benchmarking {n} decisions ...", file=sys.stderr, flush=True)
-        rows.append(bench(n, runs, workdir))
+        rows.append(bench(n, runs, workdir, executable))
     if len(rows) >= 2:
         ratio = rows[1]["cold_build_s"] / max(rows[0]["cold_build_s"], 1e-9)  # type: ignore[operator]
-        print(f"10x decisions -> {ratio:.1f}x cold build time", file=sys.stderr)
+        scale = rows[1]["decisions"] / rows[0]["decisions"]  # type: ignore[operator]
+        print(f"{scale:g}x decisions -> {ratio:.1f}x cold build time", file=sys.stderr)
+    if executable:
+        print(f"compared with {version} (ratio_vs_hugo > 1: Insyn's cold build is faster)")
+    else:
+        print("Hugo comparison skipped: no `hugo` on PATH (install it, e.g. apt-get install hugo)")
     header = list(rows[0])
     print(" | ".join(header))
     for row in rows:
         print(" | ".join(str(row[key]) for key in header))
-    RESULTS.write_text(
-        json.dumps({"machine": {"cores": os.cpu_count()}, "results": rows}, indent=2) + "\n",
+    machine: dict[str, object] = {"cores": os.cpu_count()}
+    if version:
+        machine["hugo"] = version
+    results.write_text(
+        json.dumps({"machine": machine, "results": rows}, indent=2) + "\n",
         encoding="utf-8",
     )
     return 0
