@@ -55,6 +55,11 @@ def cache_folder(out: Path) -> Path:
     return out.resolve().parent / CACHE_FOLDER
 
 
+#: The key of every funding line together (amounts, years, parties, sources): a page that
+#: shows only sums reads it and the organisations, so an edit of a title leaves it alone.
+LINES_KEY = "lines:*"
+
+
 def entity_versions(
     graph: SiteGraph, findings: Iterable[Finding], history: History
 ) -> dict[str, str]:
@@ -73,6 +78,8 @@ def entity_versions(
     for org_id, org in graph.organisations.items():
         versions[f"org:{org_id}"] = digest(repr((org, about.get(("org", org_id), []))).encode())
     versions["org:*"] = digest(repr(tuple(graph.organisations)).encode("utf-8"))
+    # Every funding line: what pages of sums read instead of each source's whole version.
+    versions[LINES_KEY] = digest(repr(graph.ledger.lines).encode("utf-8"))
     return versions
 
 

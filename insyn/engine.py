@@ -15,10 +15,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Template
 
@@ -192,15 +195,40 @@ _JOB: _Job | None = None
 Result = tuple[list[tuple[int, OutputRecord]], dict[bytes, Body], set[bytes]]
 
 
-def _work(indices: list[int]) -> Result:
+def _work(indices: list[int], keep_bodies: bool = False) -> Result:
+    """Render and write `indices`; the bodies made meanwhile go back to the main process
+    (`keep_bodies`: this is the main process, whose cache has them already)."""
     assert _JOB is not None
     bodies = _JOB.renderer.bodies
-    bodies.made, bodies.used = {}, set()
+    if not keep_bodies:
+        bodies.made, bodies.used = {}, set()
     job = _JOB
     done = [
         (i, job.sink.put(job.outputs[i].path, job.renderer.render(job.outputs[i]))) for i in indices
     ]
+    if keep_bodies:
+        return done, {}, set()
     return done, bodies.made, bodies.used
+
+
+def _claim(claimed: Any, total: int) -> int | None:
+    """The next chunk nobody has taken, or None when all are taken."""
+    with claimed.get_lock():
+        number: int = claimed.value
+        if number >= total:
+            return None
+        claimed.value = number + 1
+    return number
+
+
+def _help(chunks: list[list[int]], claimed: Any, results: Any) -> None:
+    """A forked helper: render chunks until none is left, then say so with None."""
+    try:
+        while (number := _claim(claimed, len(chunks))) is not None:
+            results.put(_work(chunks[number]))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+    results.put(None)
 
 
 def workers() -> int:
@@ -248,25 +276,67 @@ def render_outputs(
     light = [i for i in chosen if i not in first]
     chunks = [[i] for i in heavy] + list(_chunks(light, max(8, len(light) // (count * 16))))
     _JOB = _Job(renderer, outputs, sink)
-    done = 0
     # Objects that survive a collection now are shared with the workers; freezing them keeps
     # the workers' collector from writing to (and so copying) every page of the graph.
     gc.collect()
     gc.freeze()
+    context = multiprocessing.get_context("fork")
+    claimed = context.Value("i", 0)
+    results: Any = context.Queue()
+    sys.stderr.flush()
+    # This process renders too, beside count - 1 forked helpers: every core works, and
+    # one process fewer holds a view of the whole graph (peak memory of the tree).
+    helpers = [
+        context.Process(target=_help, args=(chunks, claimed, results), daemon=True)
+        for _ in range(count - 1)
+    ]
+    done = 0
+
+    def take(result: Result) -> None:
+        nonlocal done
+        finished, made, used = result
+        for index, record in finished:
+            records[outputs[index].path] = record
+        renderer.bodies.merge(made, used)
+        done += len(finished)
+        if progress:
+            progress(done, len(chosen))
+
     try:
-        context = multiprocessing.get_context("fork")
-        sys.stderr.flush()
-        with context.Pool(count) as pool:
-            results = pool.imap_unordered(_work, chunks)
-            if meanwhile is not None:
-                meanwhile()
-            for finished, made, used in results:
-                for index, record in finished:
-                    records[outputs[index].path] = record
-                renderer.bodies.merge(made, used)
-                done += len(finished)
-                if progress:
-                    progress(done, len(chosen))
+        for helper in helpers:
+            helper.start()
+        if meanwhile is not None:
+            meanwhile()
+        running = len(helpers)
+
+        def receive(message: Any) -> None:
+            nonlocal running
+            if message is None:
+                running -= 1
+            elif message[0] == "error":
+                raise RuntimeError(f"rendering failed in a worker process:\n{message[1]}")
+            else:
+                take(message)
+
+        while (chunk := _claim(claimed, len(chunks))) is not None:
+            take(_work(chunks[chunk], keep_bodies=True))
+            while not results.empty():
+                receive(results.get())
+        while running:
+            try:
+                message = results.get(timeout=1.0)
+            except queue.Empty:
+                if any(h.exitcode not in (None, 0) for h in helpers):
+                    raise RuntimeError("a worker process died while rendering") from None
+                continue
+            receive(message)
+        for helper in helpers:
+            helper.join()
+    except BaseException:
+        for helper in helpers:
+            if helper.is_alive():
+                helper.kill()
+        raise
     finally:
         _JOB = None
         gc.unfreeze()

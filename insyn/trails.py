@@ -32,6 +32,7 @@ from typing import Any, Protocol, cast
 from markupsafe import Markup
 
 from insyn import formatting, svg
+from insyn.buildcache import LINES_KEY
 from insyn.ledger import Ledger, Totals
 from insyn.link import SiteGraph
 from insyn.model import STATUSES, FundingLine
@@ -752,24 +753,57 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
 def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
     """The trails pages, each with the entity keys it reads: (url, template, entity, reads).
 
-    Every page of one status reads the same keys (its year links depend on every line of
-    the status), so they share one frozen set: hundreds of period pages cost no memory.
+    A page in full reads the keys of the lines it lists (their sources' titles show); a
+    summary shows only sums and organisations, so it reads those and every line together
+    (`LINES_KEY`): an edited title then leaves the hundreds of period pages alone. Every
+    page reads `LINES_KEY`, since its year links depend on all lines of its status. Pages
+    with the same reads share one frozen set.
     """
-    existence = {"decision:*", "project:*", "org:*"}
-    every = line_keys(graph.ledger.lines)
-    yield TRAILS_URL, "flows.html", TrailFilter(), existence | every
+    existence = frozenset({"decision:*", "project:*", "org:*", LINES_KEY})
+    by_year = _status_years(graph.ledger)
+    shared: dict[frozenset[str], frozenset[str]] = {}
+
+    def reads_of(status: str | None, first: int, last: int, whole: bool) -> set[str]:
+        statuses = [status] if status else list(STATUSES)
+        keys: set[str] = set(existence)
+        for one in statuses:
+            years = [y for (s, y) in by_year if s == one and first <= y <= last]
+            trails: set[TrailKey] = set()
+            for year in years:
+                trails.update(by_year[(one, year)].trails)
+            lines = [ln for y in years for t in by_year[(one, y)].trails.values() for ln in t]
+            if whole or len(trails) <= DETAIL_LIMIT:
+                keys |= line_keys(lines)
+            else:
+                keys |= {f"org:{ln.from_id}" for ln in lines} | {f"org:{ln.to_id}" for ln in lines}
+        frozen = frozenset(keys)
+        # Passed on as it is (render.plan_pages freezes what it gets): one set per kind of page.
+        return cast(set[str], shared.setdefault(frozen, frozen))
+
+    all_years = sorted({y for (_, y) in by_year}) or [0]
+    yield (
+        TRAILS_URL,
+        "flows.html",
+        TrailFilter(),
+        reads_of(None, all_years[0], all_years[-1], False),
+    )
     for status in STATUSES:
-        of_status = [ln for ln in graph.ledger.lines if ln.status == status]
-        # A frozen set, passed on as it is (render.plan_pages freezes what it gets).
-        reads = cast(set[str], frozenset(existence | line_keys(of_status)))
-        yield status_url(status), "flows.html", TrailFilter(status), reads
-        years = sorted({ln.year for ln in of_status})
+        years = sorted(y for (s, y) in by_year if s == status)
+        first, last = (years[0], years[-1]) if years else (0, 0)
+        yield (
+            status_url(status),
+            "flows.html",
+            TrailFilter(status),
+            reads_of(status, first, last, False),
+        )
         for year in years:
+            reads = reads_of(status, year, year, True)
             yield status_url(status, year), "flows.html", TrailFilter(status, year), reads
-        for index, first in enumerate(years):
-            for last in years[index + 1 :]:
-                period = TrailFilter(status, first, last)
-                yield status_url(status, first, last), "flows.html", period, reads
+        for index, start in enumerate(years):
+            for end in years[index + 1 :]:
+                period = TrailFilter(status, start, end)
+                reads = reads_of(status, start, end, False)
+                yield status_url(status, start, end), "flows.html", period, reads
 
 
 BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {"flows.html": trails_page}

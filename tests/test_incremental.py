@@ -253,3 +253,37 @@ def test_sources_cache_replays_problems(site: Corpus) -> None:
     assert any("unknown key" in str(p) for p in second.result.problems)
     data = yaml.safe_load((site.data / "site.yaml").read_text(encoding="utf-8"))
     assert data["title"]
+
+
+@pytest.mark.parametrize("failing_in", ["main", "helper"])
+def test_a_failure_in_parallel_rendering_fails_the_build_and_leaves_the_site(
+    site: Corpus, monkeypatch: pytest.MonkeyPatch, failing_in: str
+) -> None:
+    """Whether the main process or a forked helper renders the broken page, the build stops
+    with the error (no hang, no helper left behind) and `--out` is left as it was."""
+    import multiprocessing
+    import os
+    import time
+
+    build()
+    before = tree(Path("_site"))
+    monkeypatch.setattr(engine, "workers", lambda: 2)
+    monkeypatch.setattr(engine, "PARALLEL_MINIMUM", 0)
+    path = Path("content/decisions/2008-annat.md")
+    path.write_text(path.read_text().replace("2008-03-04", "2008-03-05"))
+    main_pid = os.getpid()
+    original = engine.Renderer.render
+
+    def render(self: engine.Renderer, output: engine.Output) -> bytes:
+        in_main = os.getpid() == main_pid
+        if in_main == (failing_in == "main") and output.page is not None:
+            raise ValueError("trasig mall")
+        if in_main:
+            time.sleep(0.02)  # leave the helper time to take pages of its own
+        return original(self, output)
+
+    monkeypatch.setattr(engine.Renderer, "render", render)
+    with pytest.raises((ValueError, RuntimeError), match="trasig mall"):
+        build()
+    assert tree(Path("_site")) == before
+    assert multiprocessing.active_children() == []

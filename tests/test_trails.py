@@ -471,7 +471,10 @@ def test_period_script_is_loaded_on_status_pages_only(period_site: Path) -> None
     assert 'style="' not in raw and "<style" not in raw
 
 
-def test_period_pages_read_what_their_status_page_reads(corpus: Corpus) -> None:
+def test_trails_pages_read_the_lines_they_show(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import insyn.trails
     from insyn.pipeline import read_site
     from insyn.render import plan_pages
     from insyn.trails import TrailFilter
@@ -479,14 +482,27 @@ def test_period_pages_read_what_their_status_page_reads(corpus: Corpus) -> None:
     write_period_corpus(corpus)
     result = read_site(corpus.content, corpus.data)
     assert result.graph is not None
-    pages = {p.url: p for p in plan_pages(result.graph)}
-    status = pages["/pengafloden/sokt/"]
-    for url in ("/pengafloden/sokt/2009-2010/", "/pengafloden/sokt/2008-2011/"):
-        assert pages[url].reads == status.reads
-        assert pages[url].path == url.lstrip("/") + "index.html"
-    assert pages["/pengafloden/sokt/2009-2010/"].entity == TrailFilter("applied", 2009, 2010)
-    assert {"decision:d4", "decision:d5", "decision:d2"} <= status.reads
-    assert pages["/pengafloden/beviljat/2010-2011/"].reads == pages["/pengafloden/beviljat/"].reads
+    graph = result.graph
+    pages = {p.url: p for p in plan_pages(graph)}
+    # In full, a page reads the sources of the lines it lists, and all lines together
+    # (its year links depend on every line of the status).
+    period = pages["/pengafloden/sokt/2010-2011/"]
+    assert period.entity == TrailFilter("applied", 2010, 2010 + 1)
+    assert period.path == "pengafloden/sokt/2010-2011/index.html"
+    assert {"decision:d4", "decision:d5", "project:p1", "lines:*"} <= period.reads
+    assert "decision:d1" not in period.reads and "decision:d2" not in period.reads
+    status = pages["/pengafloden/sokt/"].reads
+    assert {"decision:d1", "decision:d2", "decision:d4", "decision:d5"} <= status
+    # The same lines, the same reads: every year of a status is its status page.
+    assert pages["/pengafloden/sokt/2008-2011/"].reads == status
+    # A summary shows only sums and organisations: editing a title leaves it alone.
+    monkeypatch.setattr(insyn.trails, "DETAIL_LIMIT", 1)
+    pages = {p.url: p for p in plan_pages(graph)}
+    summary = pages["/pengafloden/sokt/2010-2011/"].reads
+    assert {"lines:*", "org:lansstyrelsen", "org:socialstyrelsen", "org:skarholmen"} <= summary
+    assert not [k for k in summary if k.startswith(("decision:", "project:")) and k[-1] != "*"]
+    # A single year is always shown in full.
+    assert {"decision:d4", "lines:*"} <= pages["/pengafloden/sokt/2011/"].reads
     # A single year is one filter, however it is written.
     assert TrailFilter("applied", 2009) == TrailFilter("applied", 2009, 2009)
     assert TrailFilter("applied", 2009).url == "/pengafloden/sokt/2009/"
