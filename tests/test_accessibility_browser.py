@@ -14,49 +14,25 @@ browser. Skipped when Chromium or Playwright is missing, unless INSYN_REQUIRE_BR
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Corpus
+from tests.browser import (
+    AXE_TAGS,
+    TIMEOUT_MS,
+    chromium,
+    serving,
+    skip_unless_available,
+)
+from tests.conftest import Corpus
 from tests.test_site import html_files, url_of, write_edge_corpus
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRED = os.environ.get("INSYN_REQUIRE_BROWSER") == "1"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-TIMEOUT_MS = 10_000
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium is not installed at {CHROMIUM}"
-    try:
-        import axe_playwright_python  # noqa: F401
-        import playwright.sync_api  # noqa: F401
-    except ImportError as error:
-        return f"{error.name} is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-MISSING = _missing()
-if MISSING and not REQUIRED:
-    pytest.skip(MISSING, allow_module_level=True)
+MISSING = skip_unless_available(axe=True)
 
 # One page of every type; the search page with results, so its facets are drawn.
 PAGE_TYPES = [
@@ -119,30 +95,6 @@ def write_accessibility_corpus(corpus: Corpus) -> None:
     )
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site with the headers it gets in production."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-    }
-    policy = ""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", self.policy)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _policy() -> str:
-    netlify = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
-    [everything] = [h for h in netlify["headers"] if h["for"] == "/*"]
-    return str(everything["values"]["Content-Security-Policy"])
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = Corpus(tmp_path_factory.mktemp("a11y-site"))
@@ -154,34 +106,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(built: Path) -> Iterator[str]:
-    handler = type("Handler", (_SiteHandler,), {"policy": _policy()})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(built))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if MISSING:
-        pytest.fail(f"INSYN_REQUIRE_BROWSER=1 but {MISSING}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=30_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(MISSING) as launched:
+        yield launched
 
 
 def new_page(browser: Any, base_url: str, **options: Any) -> Any:

@@ -8,47 +8,23 @@ Skipped when Chromium or Playwright is missing, unless INSYN_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-import tomllib
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, Corpus
+from tests.browser import (
+    TIMEOUT_MS,
+    chromium,
+    serving,
+    skip_unless_available,
+)
+from tests.conftest import Corpus
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRED = os.environ.get("INSYN_REQUIRE_BROWSER") == "1"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-TIMEOUT_MS = 10_000
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium is not installed at {CHROMIUM}"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-MISSING = _missing()
-if MISSING and not REQUIRED:
-    pytest.skip(MISSING, allow_module_level=True)
+MISSING = skip_unless_available(axe=False)
 
 HOSTILE = 'Stöd till <img src=x onerror="window.pwned=1"> jourer'
 
@@ -89,66 +65,20 @@ def write_search_corpus(corpus: Corpus) -> None:
     )
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site with the headers it gets in production."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-    }
-    policy = ""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", self.policy)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def production_policy() -> str:
-    netlify = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
-    [everything] = [h for h in netlify["headers"] if h["for"] == "/*"]
-    policy: str = everything["values"]["Content-Security-Policy"]
-    return policy
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     corpus = Corpus(tmp_path_factory.mktemp("search-site"))
     write_search_corpus(corpus)
     result = corpus.run("build")
     assert result.returncode == 0, result.stderr
-    handler = type("Handler", (_SiteHandler,), {"policy": production_policy()})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(corpus.out))
-    )
-    server.timeout = 10
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(corpus.out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if MISSING:
-        pytest.fail(f"INSYN_REQUIRE_BROWSER=1 but {MISSING}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=30_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(MISSING) as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -9,25 +9,27 @@ Skipped when Chromium or Playwright is missing, unless INSYN_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import functools
 import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
+from tests.browser import (
+    TIMEOUT_MS,
+    chromium,
+    serving,
+    skip_unless_available,
+)
 from tests.conftest import Corpus
 from tests.hostile import HOSTILE
-from tests.test_search_browser import CHROMIUM, LAUNCH_ARGS, MISSING, REQUIRED, TIMEOUT_MS
 from tests.test_security import headers_for
 from tests.test_site import write_edge_corpus
 
 pytestmark = pytest.mark.browser
 
-if MISSING and not REQUIRED:
-    pytest.skip(MISSING, allow_module_level=True)
+MISSING = skip_unless_available(axe=False)
 
 #: Reported to the console, where the page fixture collects it, by a listener that
 #: Playwright adds outside the page's CSP.
@@ -111,33 +113,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     result = corpus.run("build")
     assert result.returncode == 0, result.stderr
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_NetlifyHandler, directory=str(corpus.out))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(corpus.out, _NetlifyHandler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if MISSING:
-        pytest.fail(f"INSYN_REQUIRE_BROWSER=1 but {MISSING}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=30_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(MISSING) as launched:
+        yield launched
 
 
 @pytest.fixture
