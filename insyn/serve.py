@@ -13,8 +13,11 @@ stay in memory. A saved file is noticed at once (`insyn.watch`), and:
   anything else a page plan, an index or a finding depends on) is the quick
   path: only that file is read again, the entity is swapped into the graph,
   and exactly the outputs whose `reads` name it are rendered, its own page
-  first, written in place. A request for a file still being rendered waits
-  for it, so a stale page is never served;
+  first, written in place. The other pages are rendered by a forked child
+  process, which the next save stops at once (what it had not done is done
+  after that save's own pages), so a save never waits for a big page. A
+  request for a file still being rendered waits for it, so a stale page is
+  never served;
 - anything else (data files, templates, assets, new or deleted files,
   structural edits, errors) goes through `insyn.incremental.build`, which
   still renders only stale outputs.
@@ -27,6 +30,9 @@ from __future__ import annotations
 import dataclasses
 import html
 import mimetypes
+import multiprocessing
+import os
+import signal
 import sys
 import threading
 import time
@@ -89,6 +95,8 @@ class SiteServer:
         self.interrupted: Callable[[], bool] = lambda: False
         #: outputs a quick update left unrendered for the next one (still in `pending`)
         self.backlog: set[int] = set()
+        #: the child rendering the last quick update's other pages, if it still runs
+        self.background: _Background | None = None
 
     def watched(self) -> list[Path]:
         build = self.options.build
@@ -103,6 +111,7 @@ class SiteServer:
             return  # only hidden files (editors' swap files) changed
         with self.lock:
             started = time.perf_counter()
+            self._stop_background()
             try:
                 rendered = self._quick_update(paths)
             except Exception as error:
@@ -124,6 +133,7 @@ class SiteServer:
 
     def _full_update(self) -> BuildReport:
         started = time.perf_counter()
+        self._stop_background()
         with self.ready:
             # The backlog's files are as the last full build wrote them: the build sees
             # them stale by the versions it compares, and renders them.
@@ -244,8 +254,12 @@ class SiteServer:
         sink = Sink(self.out, self.out, state.records)
         with self.ready:
             self.pending |= {state.outputs[i].path for i in stale}
+        background = hasattr(os, "fork")
         try:
             for position, index in enumerate(stale):
+                if index not in own and background:
+                    self._render_in_background(state, renderer, sink, stale[position:])
+                    break
                 if index not in own and self.interrupted():
                     self.backlog = set(stale[position:])
                     return position
@@ -264,6 +278,80 @@ class SiteServer:
                 self.ready.notify_all()
             raise
         return len(stale)
+
+    def _render_in_background(
+        self, state: incremental.SiteState, renderer: Any, sink: Sink, indices: list[int]
+    ) -> None:
+        """Render `indices` in a forked child that reports each written file; the files
+        stay `pending` (requests wait) until it has."""
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: render, report, and leave without running any cleanup
+            status = 0
+            try:
+                receiving.close()
+                for index in indices:
+                    output = state.outputs[index]
+                    sending.send((index, sink.put(output.path, renderer.render(output))))
+                sending.close()
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        sending.close()
+        job = _Background(pid, receiving, set(indices), state)
+        job.thread = threading.Thread(target=self._collect, args=(job,), daemon=True)
+        self.background = job
+        job.thread.start()
+
+    def _collect(self, job: _Background) -> None:
+        """Take the child's reports as they come: each file is then served as written."""
+        try:
+            while True:
+                index, record = job.connection.recv()
+                path = job.state.outputs[index].path
+                with self.ready:
+                    job.state.records[path] = dataclasses.replace(
+                        record, reads=job.state.records[path].reads
+                    )
+                    job.left.discard(index)
+                    self.pending.discard(path)
+                    self.ready.notify_all()
+        except (EOFError, OSError):
+            pass
+        finally:
+            job.connection.close()
+            with job.lock:
+                os.waitpid(job.pid, 0)
+                job.reaped = True
+
+    def _stop_background(self) -> None:
+        """Stop the child of the last quick update; what it had not rendered stays pending
+        and is rendered by the next update (first its own pages, then the rest)."""
+        job, self.background = self.background, None
+        if job is None:
+            return
+        with job.lock:
+            if not job.reaped:  # else its pid may already be another process's
+                os.kill(job.pid, signal.SIGKILL)
+        job.thread.join()
+        for index in job.left:
+            # A file the child was writing when stopped may have left its temporary copy.
+            target = self.out / job.state.outputs[index].path
+            target.with_name(f".{target.name}.insyn-new").unlink(missing_ok=True)
+        self.backlog |= job.left
+
+    def settle(self) -> None:
+        """Wait until the child of the last quick update has finished (tests use this)."""
+        job = self.background
+        if job is not None:
+            job.thread.join()
+            if job.left:
+                # The child failed: its files stay pending for the next update to render.
+                self.background = None
+                self.backlog |= job.left
+                print("Några sidor kunde inte renderas; de görs vid nästa ändring", file=sys.stderr)
 
     def _replace_entities(
         self,
@@ -350,6 +438,19 @@ class SiteServer:
         return [body]
 
 
+@dataclasses.dataclass
+class _Background:
+    """A forked child rendering a quick update's other pages, and what it has not yet."""
+
+    pid: int
+    connection: Any
+    left: set[int]
+    state: incremental.SiteState
+    thread: threading.Thread = dataclasses.field(default_factory=threading.Thread)
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    reaped: bool = False
+
+
 def _readers(outputs: list[Output]) -> dict[str, list[int]]:
     """Entity key -> the outputs that read it: what an edit makes stale, without a scan."""
     readers: dict[str, list[int]] = defaultdict(list)
@@ -414,4 +515,5 @@ def serve(options: ServeOptions) -> int:
         )
     finally:
         watcher.stop()
+        site._stop_background()
     return 0

@@ -144,6 +144,7 @@ def test_serve_quick_update_equals_a_clean_build(site_server, edit: str) -> None
         | {p.resolve() for p in (corpus.content / "projects").glob("*.md")}
     )
     assert server.last_report is full_builds, "a presentational edit takes the quick path"
+    server.settle()
     assert not server.pending
     assert tree(corpus.out) == clean_build()
 
@@ -208,3 +209,35 @@ def test_a_burst_of_saves_triggers_one_rebuild(site_server) -> None:  # type: ig
     assert len(batches[0]) == 4
     page = (corpus.out / "beslut/2007-beslut-3/index.html").read_text(encoding="utf-8")
     assert "Skur 3" in page
+
+
+def test_a_save_does_not_wait_for_the_last_saves_other_pages(
+    site_server, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The pages an edit touches besides its own are rendered by a child process; the next
+    save stops it, shows its own page at once, and the rest is still rendered after it."""
+    import time
+
+    from insyn import engine
+
+    corpus, server = site_server
+    original = engine.Renderer.render
+
+    def slow(self: engine.Renderer, output: engine.Output) -> bytes:
+        if not output.path.startswith("beslut/2007-beslut-"):
+            time.sleep(0.05)  # the other pages take a while
+        return original(self, output)
+
+    monkeypatch.setattr(engine.Renderer, "render", slow)
+    QUICK_EDITS["title"](corpus)
+    server.on_change(saved(corpus, "decisions/2007-beslut-1.md"))
+    assert server.background is not None and server.pending, "other pages still rendering"
+    corpus.decision("2007-beslut-3", title="Andra ändringen", projects=["stod"], funding=FUNDED)
+    started = time.perf_counter()
+    server.on_change(saved(corpus, "decisions/2007-beslut-3.md"))
+    assert time.perf_counter() - started < 1.0
+    own = (corpus.out / "beslut/2007-beslut-3/index.html").read_text(encoding="utf-8")
+    assert "Andra ändringen" in own
+    server.settle()
+    assert not server.pending
+    assert tree(corpus.out) == clean_build()
