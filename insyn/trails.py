@@ -178,15 +178,6 @@ class PairTotal:
         return None
 
 
-def trails_of(lines: Iterable[FundingLine], status: str, site: SiteView) -> list[Trail]:
-    """The trails of one status, by funder, recipient and project name (no project last)."""
-    groups: dict[TrailKey, list[FundingLine]] = defaultdict(list)
-    for line in lines:
-        if line.status == status:
-            groups[(line.from_id, line.to_id, line.project_id)].append(line)
-    return _sorted_trails(groups, status, site)
-
-
 def _sorted_trails(
     groups: dict[TrailKey, list[FundingLine]], status: str, site: SiteView
 ) -> list[Trail]:
@@ -651,29 +642,30 @@ def status_year_links(status: str, years: Iterable[int]) -> Markup:
     return Markup(", ").join(_status_year_link(status, year) for year in years)
 
 
-def _lines(site: SiteView, view: TrailFilter) -> list[FundingLine]:
-    if view.year is not None:
-        return site.ledger.for_year(view.year)
-    return list(site.ledger.lines)
-
-
 def _heading(status: str, view: TrailFilter) -> str:
     where = f" {view.period}" if view.period else ""
     return f"Pengaflöden: {formatting.status_word(status)}{where}"
 
 
 def _period_section(
-    site: SiteView, status: str, first: int, last: int, heading: str, years: list[int]
+    site: SiteView,
+    status: str,
+    first: int,
+    last: int,
+    heading: str,
+    years: list[int],
+    in_full: bool = False,
 ) -> TrailSection:
     """One status from `first` to `last` (`years` are those with lines of the status), made
-    from its lines of each year (`_status_years`); a summary above `DETAIL_LIMIT` trails."""
+    from its lines of each year (`_status_years`); a summary above `DETAIL_LIMIT` trails,
+    unless `in_full` (a single year: where a summary's links lead)."""
     index = _status_years(site.ledger)
     shown = [(year, index[(status, year)]) for year in years if first <= year <= last]
     anchor = STATUS_SLUGS[status]
     keys: set[TrailKey] = set()
     for _, of_year in shown:
         keys.update(of_year.trails)
-    if len(keys) <= DETAIL_LIMIT:
+    if in_full or len(keys) <= DETAIL_LIMIT:
         groups: dict[TrailKey, list[FundingLine]] = defaultdict(list)
         for _, of_year in shown:
             for key, lines in of_year.trails.items():
@@ -705,27 +697,11 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
     sections = []
     for status in statuses:
         years = years_of(site.ledger, status)
-        if view.year is not None:
-            # One year is always shown in full: it is where a summary's links lead.
-            lines = [ln for ln in site.ledger.for_year(view.year) if ln.status == status]
-            trails = trails_of(lines, status, site)
-            diagram = (
-                sankey(trails, site, f"flode-{STATUS_SLUGS[status]}", _heading(status, view))
-                if trails
-                else Markup("")
-            )
-            total = Totals.of(ln for tr in trails for ln in tr.lines).get(status)
-            sections.append(
-                TrailSection(status, STATUS_SLUGS[status], diagram, trails, total, years)
-            )
-        elif not years:
-            sections.append(TrailSection(status, STATUS_SLUGS[status], Markup(""), [], 0, years))
-        else:
-            first = years[0] if view.year_from is None else view.year_from
-            last = years[-1] if view.year_to is None else view.year_to
-            sections.append(
-                _period_section(site, status, first, last, _heading(status, view), years)
-            )
+        first = view.year_from if view.year_from is not None else (years or [0])[0]
+        last = view.year_to if view.year_to is not None else (years or [0])[-1]
+        heading = _heading(status, view)
+        in_full = view.year is not None
+        sections.append(_period_section(site, status, first, last, heading, years, in_full))
     title = "Pengaflöden"
     crumbs = [HOME, ("Pengaflöden", TRAILS_URL)]
     if view.status:
