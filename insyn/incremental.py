@@ -44,7 +44,7 @@ from insyn.buildcache import (
     tree_stats,
 )
 from insyn.cli import BuildOptions
-from insyn.engine import Output, Renderer, Sink, plan_outputs, render_outputs
+from insyn.engine import Output, Renderer, Sink, collector_paused, plan_outputs, render_outputs
 from insyn.history import History, read_history
 from insyn.link import SiteGraph
 from insyn.load import SourceCache
@@ -136,26 +136,27 @@ def build(
         result = SiteResult(problems, manifest.file_count, None, [])
         return Built(result, True, len(manifest.files), manifest.pages, skipped=True)
 
-    in_memory = sources is not None
-    sources = sources if sources is not None else load_source_cache(out)
-    sources.used = set()
-    preload(options.content, sources)
-    result = read_site(options.content, options.data, options.drafts, sources)
-    if in_memory:
-        sources.entries = sources.pruned().entries
-    else:
-        save_source_cache(out, sources)
-        sources = None  # parsed YAML is not needed to render: keep it out of the workers
-    graph = result.graph
-    if graph is None:
-        return Built(result, False)
-    if options.base_url:
-        settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
-        graph = replace(graph, settings=settings)
-    fingerprint = digest(f"{code} {_options_key(options)} {graph.settings!r}".encode())
-    outputs = plan_outputs(graph)
-    bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
-    renderer = Renderer(graph, result.findings, history, bodies)
+    with collector_paused():
+        in_memory = sources is not None
+        sources = sources if sources is not None else load_source_cache(out)
+        sources.used = set()
+        preload(options.content, sources)
+        result = read_site(options.content, options.data, options.drafts, sources)
+        if in_memory:
+            sources.entries = sources.pruned().entries
+        else:
+            save_source_cache(out, sources)
+            sources = None  # parsed YAML is not needed to render: keep it out of the workers
+        graph = result.graph
+        if graph is None:
+            return Built(result, False)
+        if options.base_url:
+            settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
+            graph = replace(graph, settings=settings)
+        fingerprint = digest(f"{code} {_options_key(options)} {graph.settings!r}".encode())
+        outputs = plan_outputs(graph)
+        bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
+        renderer = Renderer(graph, result.findings, history, bodies)
     previous = manifest.files if manifest is not None else {}
     versions: dict[str, str] = {}
     reads: list[str] = []
