@@ -99,6 +99,7 @@ class SiteView:
         bodies: BodyRenderer | None = None,
     ) -> None:
         self._links: dict[tuple[str, str | int], Markup] = {}
+        self._fragments: dict[tuple[object, int, tuple[object, ...]], tuple[object, Markup]] = {}
         self.graph = graph
         self._history = history
         self.settings = graph.settings
@@ -117,6 +118,7 @@ class SiteView:
     def graph(self, graph: SiteGraph) -> None:
         self._graph = graph
         self._links.clear()
+        self._fragments.clear()
 
     def org(self, org_id: str) -> Organisation:
         return self.graph.organisations[org_id]
@@ -148,6 +150,25 @@ class SiteView:
                 decision_url(decision_id), title
             )
         return link
+
+    def each(self, macro: Callable[..., str], items: Iterable[object], *options: object) -> Markup:
+        """`macro(item, *options)` for every item, joined; each made once per graph.
+
+        A funding line or a decision is a row in many tables (its own page, its district's,
+        its funders', its year's, the lists of all decisions), and a macro call per row was
+        most of the cost of those pages. Only for macros whose output depends on nothing but
+        their arguments and the site. The cache keeps each item, so its id is never reused
+        for another object while the entry lives.
+        """
+        fragments = self._fragments
+        parts = []
+        for item in items:
+            key = (macro, id(item), options)
+            entry = fragments.get(key)
+            if entry is None or entry[0] is not item:
+                entry = fragments[key] = (item, Markup(macro(item, *options)))
+            parts.append(entry[1])
+        return Markup("".join(parts))
 
     def year_links(self, years: Iterable[int]) -> Markup:
         return _COMMA.join(self.year_link(year) for year in years)

@@ -1018,3 +1018,42 @@ def test_number_fast_path_agrees_with_babel() -> None:
         assert formatting.number(value) == format_decimal(value, locale="sv_SE").replace(
             "\u202f", NBSP
         )
+
+
+def test_a_row_is_made_once_per_graph_and_again_for_a_new_graph(corpus: Corpus) -> None:
+    """`SiteView.each`: rows shared by many tables are made once, never from an old graph."""
+    from dataclasses import replace
+
+    from markupsafe import Markup, escape
+
+    from insyn.model import Decision
+    from insyn.pages import SiteView
+    from insyn.pipeline import read_site
+
+    write_edge_corpus(corpus)
+    result = read_site(corpus.content, corpus.data)
+    assert result.graph is not None
+    view = SiteView(result.graph, [], {})
+    made: list[tuple[str, object]] = []
+
+    def row(decision: Decision, option: object) -> Markup:
+        made.append((decision.id, option))
+        return Markup("<li>{}{}</li>").format(decision.title, option)
+
+    decisions = view.decisions(sorted(result.graph.decisions))
+    first = view.each(row, decisions, "a")
+    assert (
+        first
+        == view.each(row, decisions, "a")
+        == view.each(row, list(reversed(decisions))[::-1], "a")
+    )
+    assert len(made) == len(decisions)
+    assert first.count("<li>") == len(decisions) and str(escape(decisions[0].title)) in first
+    view.each(row, decisions[:1], "b")
+    assert made[-1] == (decisions[0].id, "b") and len(made) == len(decisions) + 1
+
+    renamed = replace(decisions[0], title="Ny <rubrik>")
+    new_graph = replace(result.graph, decisions={**result.graph.decisions, renamed.id: renamed})
+    view.graph = new_graph
+    again = view.each(row, view.decisions(sorted(new_graph.decisions)), "a")
+    assert "Ny &lt;rubrik&gt;a" in again and len(made) == 2 * len(decisions) + 1
