@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from insyn.yamlsource import KeyPath
@@ -129,6 +130,13 @@ class FundingLine:
     @property
     def line(self) -> int:
         return self.origin.line("funding", self.index)
+
+    @cached_property
+    def read_keys(self) -> tuple[str, ...]:
+        """The entity keys a page reads when it shows this line (payer, receiver, source and
+        project; see `money.line_keys`): made once, as one line is on dozens of pages."""
+        keys = (f"org:{self.from_id}", f"org:{self.to_id}", f"{self.source_kind}:{self.source_id}")
+        return (*keys, f"project:{self.project_id}") if self.project_id else keys
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,4 @@ def _none_last(key: Any) -> tuple[bool, Any]:
 
 def line_keys(lines: Iterable[FundingLine]) -> set[str]:
     """The entity keys a page reads when it shows these lines (payer, receiver, project, source)."""
-    keys: set[str] = set()
-    for line in lines:
-        keys.add(f"org:{line.from_id}")
-        keys.add(f"org:{line.to_id}")
-        keys.add(f"{line.source_kind}:{line.source_id}")
-        if line.project_id:
-            keys.add(f"project:{line.project_id}")
-    return keys
+    return set().union(*[line.read_keys for line in lines])

@@ -15,6 +15,7 @@ and are not listed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,15 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
     every_decision = {ALL_DECISIONS, *(f"decision:{d}" for d in graph.decisions)}
     every_org = {ALL_ORGANISATIONS, *(f"org:{o}" for o in graph.organisations)}
     every_line = line_keys(ledger.lines)
+    project_line_keys: dict[str, set[str]] = {}
+
+    def project_lines_read(project_id: str) -> set[str]:
+        """What a project's lines make a page read: its page and every organisation page
+        that lists it, so made once per project."""
+        keys = project_line_keys.get(project_id)
+        if keys is None:
+            keys = project_line_keys[project_id] = line_keys(ledger.for_project(project_id))
+        return keys
 
     latest = list(graph.decisions.values())[:LATEST_ON_HOME]
     home_reads = {ALL_DECISIONS, ALL_PROJECTS, *every_line, *every_org}
@@ -132,7 +142,7 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
         reads = {f"project:{project.id}", f"org:{project.owner}"}
         reads |= {f"org:{o}" for o in project.partners}
         reads |= {f"org:{part.organisation}" for part in project.parts if part.organisation}
-        reads |= line_keys(ledger.for_project(project.id))
+        reads |= project_lines_read(project.id)
         timeline = graph.decisions_by_project.get(project.id, [])
         reads |= {f"decision:{d}" for d in timeline}
         reads |= _district_keys(graph.decisions[d] for d in timeline)
@@ -149,7 +159,7 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
     )
     organisations = sorted(graph.organisations.values(), key=lambda o: o.id)
     for org in districts:
-        add(org_url(org), "district.html", org, _organisation_reads(graph, org))
+        add(org_url(org), "district.html", org, _organisation_reads(graph, org, project_lines_read))
 
     funders = ledger.funders()
     add(
@@ -162,7 +172,12 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
     )
     for org in organisations:
         if org.type == FUNDER:
-            add(org_url(org), "funder.html", org, _organisation_reads(graph, org))
+            add(
+                org_url(org),
+                "funder.html",
+                org,
+                _organisation_reads(graph, org, project_lines_read),
+            )
 
     others = [o for o in organisations if o.type not in (DISTRICT, FUNDER)]
     add(
@@ -172,7 +187,12 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
         {ALL_ORGANISATIONS, *(f"org:{o.id}" for o in others)},
     )
     for org in others:
-        add(org_url(org), "organisation.html", org, _organisation_reads(graph, org))
+        add(
+            org_url(org),
+            "organisation.html",
+            org,
+            _organisation_reads(graph, org, project_lines_read),
+        )
 
     add("/ar/", "years.html", None, every_decision | every_line)
     for year in graph.years:
@@ -213,7 +233,9 @@ def _received_keys(graph: SiteGraph, districts: list[Organisation]) -> set[str]:
     return keys
 
 
-def _organisation_reads(graph: SiteGraph, org: Organisation) -> set[str]:
+def _organisation_reads(
+    graph: SiteGraph, org: Organisation, project_lines_read: Callable[[str], set[str]]
+) -> set[str]:
     ledger = graph.ledger
     reads = {f"org:{org.id}"}
     lines = [*ledger.paid_by(org.id), *ledger.received_by(org.id)]
@@ -229,7 +251,7 @@ def _organisation_reads(graph: SiteGraph, org: Organisation) -> set[str]:
     for project_id in project_ids:
         reads.add(f"project:{project_id}")
         # Roles on the page come from the project's own lines.
-        reads |= line_keys(ledger.for_project(project_id))
+        reads |= project_lines_read(project_id)
     return reads
 
 
