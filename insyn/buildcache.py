@@ -29,7 +29,7 @@ from pathlib import Path
 
 import insyn
 from insyn.bodycache import write_atomically
-from insyn.history import History
+from insyn.history import History, content_relative
 from insyn.link import SiteGraph
 from insyn.load import SourceCache
 from insyn.model import Decision, Organisation, Project
@@ -86,8 +86,7 @@ def entity_versions(
 def entity_version(entity: Decision | Project, findings: list[Finding], history: History) -> str:
     """A decision's or project's digest: every field (body and file lines too), what is
     found about it, and its file's git history."""
-    path = Path(entity.origin.path)
-    relative = f"{path.parent.name}/{path.name}"
+    relative = content_relative(entity.origin.path)
     edits = (history.of(relative), history.repo_path(relative))
     return digest(repr((entity, entity.origin.lines, findings, edits)).encode("utf-8"))
 

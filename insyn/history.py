@@ -7,6 +7,7 @@ Outside a git checkout (or without git) there is simply no history.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -39,6 +40,13 @@ class History:
 
 
 NO_HISTORY = History({})
+
+
+def content_relative(path: str) -> str:
+    """A content file's path as `History` knows it, `decisions/x.md`, from any path to it.
+    (`os.path`, not `pathlib`: this runs once per page, and pathlib's parsing cost more
+    than the rest of the look-up.)"""
+    return f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}"
 
 
 def read_history(content: Path) -> History:

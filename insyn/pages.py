@@ -11,12 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from insyn.history import NO_HISTORY, Change, History
+from insyn.history import NO_HISTORY, Change, History, content_relative
 from insyn.ledger import Totals
 from insyn.link import SiteGraph
 from insyn.markup import Body, MarkdownRenderer
@@ -192,8 +191,7 @@ class SiteView:
 
     def edits(self, origin: Origin) -> EditHistory | None:
         """The git history of an entity's file, with links, or None outside a checkout."""
-        path = Path(origin.path)
-        relative = f"{path.parent.name}/{path.name}"
+        relative = content_relative(origin.path)
         changes = self._history.of(relative)
         if not changes:
             return None
