@@ -1020,6 +1020,21 @@ def test_number_fast_path_agrees_with_babel() -> None:
         )
 
 
+def test_dates_agree_with_babel() -> None:
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from insyn import formatting
+
+    days = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(9999, 12, 31)]
+    for year in (2000, 2007, 2023, 2024):
+        first = dt.date(year, 1, 1)
+        days += [first + dt.timedelta(days=n) for n in range(366)]
+    for day in days:
+        assert formatting.date(day) == format_date(day, "d MMMM y", locale="sv_SE"), day
+
+
 def test_a_row_is_made_once_per_graph_and_again_for_a_new_graph(corpus: Corpus) -> None:
     """`SiteView.each`: rows shared by many tables are made once, never from an old graph."""
     from dataclasses import replace
