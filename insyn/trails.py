@@ -19,21 +19,37 @@ their sources are listed. A period page reads the same entity keys as its
 status page. Each page's filter has links to choose the first and the last
 year ("Från och med", "Till och med"); `assets/period.js` adds a form with
 two lists on top of them. One diagram never mixes statuses.
+
+There are O(years²) period pages (840 for 21 years), so the work is staged to
+be done once, not once a page (docs/performance.md):
+
+1. the lines, indexed once per ledger (`_index`): by status and year, with
+   running sums per funder and recipient over the years, so that a period's
+   sums are two subtractions instead of a walk over its lines;
+2. what repeats across pages, made once per graph (`_parts`): escaped names
+   and labels of organisations and projects, and the beginning of each
+   funder -> recipient row;
+3. each page: the diagram, the table rows and the filter's year lists, written
+   as f-strings of parts escaped once. A Jinja loop, macro call or
+   `Markup.format` costs microseconds per row, which a page of a few hundred
+   rows and links multiplies into milliseconds.
 """
 
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from itertools import accumulate
+from typing import Any, cast
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from insyn import formatting, svg
 from insyn.buildcache import LINES_KEY
-from insyn.ledger import Ledger, Totals
+from insyn.ledger import Ledger
 from insyn.link import SiteGraph
 from insyn.model import STATUSES, FundingLine
 from insyn.money import line_keys
@@ -61,6 +77,16 @@ def status_url(status: str, year: int | None = None, year_to: int | None = None)
     if year_to is None or year_to == year:
         return f"{url}{year}/"
     return f"{url}{year}-{year_to}/"
+
+
+def period_url(status: str, years: Sequence[int], first: int, last: int) -> str:
+    """The page of `status` from `first` to `last`: the status page when that is every year.
+
+    The period of every year also has a page of its own (`plan`), which no link needs.
+    """
+    if first != last and first == years[0] and last == years[-1]:
+        return status_url(status)
+    return status_url(status, first, last)
 
 
 @dataclass(frozen=True)
@@ -121,121 +147,301 @@ class TrailFilter:
 TrailKey = tuple[str, str, str | None]
 
 
-class Flow(Protocol):
-    """What a diagram draws: an amount of one status from a funder to a recipient (and project)."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def from_id(self) -> str: ...
-    @property
-    def to_id(self) -> str: ...
-    @property
-    def project_id(self) -> str | None: ...
-    @property
-    def amount(self) -> int: ...
-
-
-@dataclass(frozen=True)
-class Trail:
-    """All lines of one status from one funder to one recipient for one project (or none)."""
-
-    status: str
-    from_id: str
-    to_id: str
-    project_id: str | None
-    lines: tuple[FundingLine, ...]
-
-    @property
-    def amount(self) -> int:
-        return sum(line.amount for line in self.lines)
-
-    @property
-    def years(self) -> list[int]:
-        return sorted({line.year for line in self.lines})
-
-    @property
-    def sources(self) -> list[FundingLine]:
-        """One line per source decision or project, in the order they were declared."""
-        seen: dict[tuple[str, str], FundingLine] = {}
-        for line in self.lines:
-            seen.setdefault((line.source_kind, line.source_id), line)
-        return list(seen.values())
-
-
-@dataclass(frozen=True)
-class PairTotal:
-    """The money of one status from one funder to one recipient over a period, every project."""
-
-    status: str
-    from_id: str
-    to_id: str
-    amount: int
-    years: tuple[int, ...]
-
-    @property
-    def project_id(self) -> str | None:
-        return None
-
-
-def _sorted_trails(
-    groups: dict[TrailKey, list[FundingLine]], status: str, site: SiteView
-) -> list[Trail]:
-    trails = [Trail(status, f, t, p, tuple(ls)) for (f, t, p), ls in groups.items()]
-    return sorted(
-        trails,
-        key=lambda tr: (
-            site.by_org_label(tr.from_id),
-            site.by_org_label(tr.to_id),
-            site.by_project_name(tr.project_id),
-        ),
-    )
-
-
-# --- one status in one year, for the period pages -------------------------------
+# --- 1. the lines, indexed once per ledger --------------------------------------
 
 
 @dataclass(frozen=True)
 class _StatusYear:
-    """The lines of one status in one year: by trail, summed by funder and recipient."""
+    """The lines of one status in one year, by trail, their sums by funder and recipient,
+    and their sum."""
 
     trails: dict[TrailKey, list[FundingLine]]
     pairs: dict[tuple[str, str], int]
     total: int
 
 
+@dataclass(frozen=True)
+class _PairSeries:
+    """The money of one status from one funder to one recipient, as running sums over the years.
+
+    Over the status's years `years[lo:hi]` the pair has lines in `pair_years[present[lo]:
+    present[hi]]`, and they add up to `cumulative[hi] - cumulative[lo]`.
+    """
+
+    from_id: str
+    to_id: str
+    pair_years: tuple[int, ...]
+    present: tuple[int, ...]
+    cumulative: tuple[int, ...]
+
+
+class _StatusLines:
+    """Every line of one status by year (oldest first), and what any period of them needs."""
+
+    def __init__(self, status: str, of_year: dict[int, _StatusYear]) -> None:
+        self.status = status
+        self.years = sorted(of_year)
+        self.of_year = [of_year[year] for year in self.years]
+        self.totals = [0]
+        for one in self.of_year:
+            self.totals.append(self.totals[-1] + one.total)
+        self.pairs = self._pair_series()
+        self._trail_counts: list[list[int]] | None = None
+
+    def _pair_series(self) -> list[_PairSeries]:
+        by_pair: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+        for index, one in enumerate(self.of_year):
+            for pair, amount in one.pairs.items():
+                by_pair[pair][index] = amount
+        span = range(len(self.years))
+        return [
+            _PairSeries(
+                payer,
+                receiver,
+                tuple(self.years[index] for index in per_year),
+                tuple(accumulate((index in per_year for index in span), initial=0)),
+                tuple(accumulate((per_year.get(index, 0) for index in span), initial=0)),
+            )
+            for (payer, receiver), per_year in by_pair.items()
+        ]
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """The years from `first` to `last` as the slice `years[lo:hi]`."""
+        return bisect_left(self.years, first), bisect_right(self.years, last)
+
+    def trail_count(self, lo: int, hi: int) -> int:
+        """How many trails the years `years[lo:hi]` have: a trail of several years counts once.
+
+        Made for every period at the first call (a running union from each first year),
+        since `plan` asks for all of them.
+        """
+        if lo >= hi:
+            return 0
+        if self._trail_counts is None:
+            table = []
+            for start in range(len(self.years)):
+                seen: set[TrailKey] = set()
+                row = []
+                for one in self.of_year[start:]:
+                    seen.update(one.trails)
+                    row.append(len(seen))
+                table.append(row)
+            self._trail_counts = table
+        return self._trail_counts[lo][hi - lo - 1]
+
+    def trails(self, lo: int, hi: int) -> dict[TrailKey, list[FundingLine]]:
+        """The lines of `years[lo:hi]` by trail (the one year's own dict when there is one)."""
+        if hi - lo == 1:
+            return self.of_year[lo].trails
+        groups: dict[TrailKey, list[FundingLine]] = defaultdict(list)
+        for one in self.of_year[lo:hi]:
+            for key, lines in one.trails.items():
+                groups[key].extend(lines)
+        return groups
+
+
 # The index of the ledger last asked for; each rendering process makes it once.
-_INDEX: tuple[Ledger, dict[tuple[str, int], _StatusYear]] | None = None
+_INDEX: tuple[Ledger, dict[str, _StatusLines]] | None = None
 
 
-def _status_years(ledger: Ledger) -> dict[tuple[str, int], _StatusYear]:
-    """(status, year) -> its lines, from the ledger's lines per year, made once per ledger."""
+def _index(ledger: Ledger) -> dict[str, _StatusLines]:
+    """Status -> its lines by year (every status, even one without lines), once per ledger."""
     global _INDEX
     if _INDEX is not None and _INDEX[0] is ledger:
         return _INDEX[1]
-    index: dict[tuple[str, int], _StatusYear] = {}
+    by_status: dict[str, dict[int, _StatusYear]] = {status: {} for status in STATUSES}
     for year in sorted(y for y in ledger.by_year if isinstance(y, int)):
-        lines = ledger.for_year(year)
-        totals = Totals.of(lines)
-        for status in STATUSES:
-            trails: dict[TrailKey, list[FundingLine]] = defaultdict(list)
-            pairs: dict[tuple[str, str], int] = defaultdict(int)
-            for line in lines:
-                if line.status == status:
-                    trails[(line.from_id, line.to_id, line.project_id)].append(line)
-                    pairs[(line.from_id, line.to_id)] += line.amount
-            if trails:
-                index[(status, year)] = _StatusYear(dict(trails), dict(pairs), totals.get(status))
+        trails: dict[str, dict[TrailKey, list[FundingLine]]] = defaultdict(dict)
+        pairs: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        totals: dict[str, int] = defaultdict(int)
+        for line in ledger.for_year(year):
+            of_status = trails[line.status]
+            key = (line.from_id, line.to_id, line.project_id)
+            group = of_status.get(key)
+            if group is None:
+                of_status[key] = [line]
+            else:
+                group.append(line)
+            pairs[line.status][(line.from_id, line.to_id)] += line.amount
+            totals[line.status] += line.amount
+        for status, of_status in trails.items():
+            if status in by_status:
+                by_status[status][year] = _StatusYear(
+                    of_status, dict(pairs[status]), totals[status]
+                )
+    index = {status: _StatusLines(status, years) for status, years in by_status.items()}
     _INDEX = (ledger, index)
     return index
 
 
 def years_of(ledger: Ledger, status: str) -> list[int]:
     """The years that have lines of `status`, oldest first."""
-    return sorted(year for (s, year) in _status_years(ledger) if s == status)
+    return _index(ledger)[status].years
 
 
-# --- the Sankey layout --------------------------------------------------------
+# --- 2. what repeats across pages, made once per graph --------------------------
+
+
+@dataclass(frozen=True)
+class _Named:
+    """An organisation or a project as the diagram shows it, escaped once."""
+
+    key: str
+    #: what nodes are sorted by after their value: the label, casefolded
+    sort_label: str
+    href: str
+    #: the full name, for the titles of bands and nodes
+    name: str
+    #: the label cut to fit its column (`svg.truncate`)
+    short: str
+
+
+def _named(key: str, label: str, url: str, name: str) -> _Named:
+    return _Named(
+        key,
+        label.casefold(),
+        str(escape(url)),
+        str(escape(name)),
+        svg.text(svg.truncate(label, 24)),
+    )
+
+
+@dataclass(frozen=True)
+class _SummaryRow:
+    """A funder -> recipient pair of one status and the start of its table row."""
+
+    series: _PairSeries
+    #: `<tr>` up to the value of the years cell's `data-varde`
+    head: str
+    #: a link to the status page of each year of `series.pair_years`
+    year_links: tuple[str, ...]
+
+
+class _Parts:
+    """Escaped labels, table cells and orders for one graph, each made when first asked for.
+
+    Keyed by the graph, not the ledger: an edit in `serve` can rename a project and
+    keep the ledger.
+    """
+
+    def __init__(self, site: SiteView) -> None:
+        self.site = site
+        self.graph = site.graph
+        self._orgs: dict[str, _Named] = {}
+        self._projects: dict[str, _Named] = {}
+        self._org_rank: dict[str, int] = {}
+        self._project_rank: dict[str | None, int] = {}
+        self._pair_cells: dict[tuple[str, str], str] = {}
+        self._year_cells: dict[tuple[int, ...], str] = {}
+        self._summary_rows: dict[str, list[_SummaryRow]] = {}
+        self._year_items: dict[tuple[str, tuple[int, ...], int | None, bool], Markup] = {}
+
+    def org(self, org_id: str) -> _Named:
+        named = self._orgs.get(org_id)
+        if named is None:
+            org = self.graph.organisations[org_id]
+            named = self._orgs[org_id] = _named(
+                org_id, org.label, self.site.org_url(org_id), org.name
+            )
+        return named
+
+    def project(self, project_id: str) -> _Named:
+        named = self._projects.get(project_id)
+        if named is None:
+            name = self.graph.projects[project_id].name
+            named = self._projects[project_id] = _named(
+                project_id, name, self.site.project_url(project_id), name
+            )
+        return named
+
+    def trail_order(self, key: TrailKey) -> tuple[int, int, int]:
+        """Funder, recipient and project as tables list them: by label, then id (`SiteView.
+        by_org_label`, `by_project_name`), as ranks over the graph, sorted once."""
+        if not self._org_rank:
+            site = self.site
+            orgs = sorted(self.graph.organisations, key=site.by_org_label)
+            self._org_rank = {org_id: rank for rank, org_id in enumerate(orgs)}
+            projects = sorted(self.graph.projects, key=site.by_project_name)
+            self._project_rank = {project_id: rank for rank, project_id in enumerate(projects)}
+            self._project_rank[None] = len(projects)  # no project comes last
+        return (self._org_rank[key[0]], self._org_rank[key[1]], self._project_rank[key[2]])
+
+    def pair_cells(self, payer: str, receiver: str) -> str:
+        """A row's `<tr>` and its funder and recipient cells."""
+        cells = self._pair_cells.get((payer, receiver))
+        if cells is None:
+            org_link = self.site.org_link
+            cells = self._pair_cells[(payer, receiver)] = (
+                f"<tr>\n<td>{org_link(payer)}</td>\n<td>{org_link(receiver)}</td>\n"
+            )
+        return cells
+
+    def year_cell(self, years: tuple[int, ...]) -> str:
+        """A trail's years, linked to the year pages; sorted by the first."""
+        cell = self._year_cells.get(years)
+        if cell is None:
+            cell = self._year_cells[years] = (
+                f'<td data-varde="{years[0]}">{self.site.year_links(years)}</td>\n'
+            )
+        return cell
+
+    def summary_rows(self, lines: _StatusLines) -> list[_SummaryRow]:
+        """Every funder -> recipient pair of a status, in the order of the summary table."""
+        rows = self._summary_rows.get(lines.status)
+        if rows is None:
+            ordered = sorted(
+                lines.pairs, key=lambda p: self.trail_order((p.from_id, p.to_id, None))
+            )
+            rows = self._summary_rows[lines.status] = [
+                _SummaryRow(
+                    series,
+                    f'{self.pair_cells(series.from_id, series.to_id)}<td data-varde="',
+                    tuple(_status_year_link(lines.status, year) for year in series.pair_years),
+                )
+                for series in ordered
+            ]
+        return rows
+
+    def year_items(self, status: str, years: Sequence[int], view: TrailFilter) -> Markup:
+        """The `<li>`s of the filter's years: every page of a status shares them but for
+        which one is current."""
+        key = (status, tuple(years), view.year, view.year_from is None)
+        items = self._year_items.get(key)
+        if items is None:
+            every = _PAGE if view.year_from is None else ""
+            items = self._year_items[key] = Markup(
+                f'<li><a href="{status_url(status)}"{every}>Alla år</a></li>\n'
+                + "".join(
+                    f'<li><a href="{status_url(status, year)}"'
+                    f"{_PAGE if view.year == year else ''}>{year}</a></li>\n"
+                    for year in years
+                )
+            )
+        return items
+
+
+# The parts of the graph last asked for, like `_INDEX`.
+_PARTS: _Parts | None = None
+
+
+def _parts(site: SiteView) -> _Parts:
+    global _PARTS
+    if _PARTS is None or _PARTS.site is not site or _PARTS.graph is not site.graph:
+        _PARTS = _Parts(site)
+    return _PARTS
+
+
+@functools.cache
+def _status_year_link(status: str, year: int) -> str:
+    """A link to the page of `status` in `year` (a URL and a number: nothing to escape)."""
+    return f'<a href="{status_url(status, year)}">{year}</a>'
+
+
+_PAGE = ' aria-current="page"'
+_CHOSEN = ' aria-current="true"'
+
+
+# --- 3. the Sankey diagram ------------------------------------------------------
 
 WIDTH = 1000
 NODE = 14
@@ -249,24 +455,20 @@ PLOT_MIN, PLOT_MAX = 96, 480
 COLUMNS = (LABEL_SPACE, (WIDTH - NODE) / 2, WIDTH - LABEL_SPACE - NODE)
 HEADINGS = ("Finansiär", "Mottagare", "Projekt")
 
+#: What a diagram draws: (funder, recipient, project or None, amount) of one status.
+FlowAmount = tuple[str, str, str | None, int]
+#: A band as its end nodes see it: (the node at the other end, amount, thickness).
+_Band = tuple[str, int, float]
+_BandToProject = tuple[str | None, int, float]
+
 
 @dataclass
 class _Node:
-    key: str
-    label: str
-    url: str
-    name: str
+    named: _Named
     value: int = 0
     y: float = 0.0
     height: float = 0.0
     order: float = 0.0
-
-
-@dataclass(frozen=True)
-class _Flow:
-    source: str
-    target: str | None
-    value: int
 
 
 def _place(nodes: list[_Node], side_heights: Callable[[_Node], float]) -> float:
@@ -278,158 +480,145 @@ def _place(nodes: list[_Node], side_heights: Callable[[_Node], float]) -> float:
     return y
 
 
+def _thicknesses(bands: list[_Band] | list[_BandToProject]) -> float:
+    # A list, not a generator: the same sum in the same order, faster.
+    return sum([thickness for _, _, thickness in bands])
+
+
+class _Layout:
+    """Where the nodes and bands of a diagram go: funders by value, the other columns in
+    the order of the nodes that feed them, band widths proportional to amounts.
+
+    Each node's bands are listed in the order the flows were first met: sums of floats
+    depend on their order, and the drawing must not.
+    """
+
+    def __init__(self, flows: Sequence[FlowAmount], parts: _Parts, projects: bool) -> None:
+        self.total = sum(flow[3] for flow in flows)
+        left: dict[str, _Node] = {}
+        middle: dict[str, _Node] = {}
+        right: dict[str, _Node] = {}
+        first: dict[tuple[str, str], int] = defaultdict(int)
+        second: dict[tuple[str, str | None], int] = defaultdict(int)
+        for payer, receiver, project, amount in flows:
+            node = left.get(payer) or left.setdefault(payer, _Node(parts.org(payer)))
+            node.value += amount
+            node = middle.get(receiver) or middle.setdefault(receiver, _Node(parts.org(receiver)))
+            node.value += amount
+            first[(payer, receiver)] += amount
+            if not projects:
+                continue
+            second[(receiver, project)] += amount
+            if project:
+                node = right.get(project) or right.setdefault(
+                    project, _Node(parts.project(project))
+                )
+                node.value += amount
+        self.middle, self.right = middle, right
+        self.no_project = sum(v for (_, p), v in second.items() if p is None)
+
+        crowded = max(len(left), len(middle), len(right))
+        plot = min(max(crowded * PLOT_PER_NODE, PLOT_MIN), PLOT_MAX)
+        scale = (plot - GAP * (crowded - 1)) / self.total if self.total else 0.0
+        self.out_left: dict[str, list[_Band]] = defaultdict(list)
+        in_middle: dict[str, list[_Band]] = defaultdict(list)
+        self.out_middle: dict[str, list[_BandToProject]] = defaultdict(list)
+        in_right: dict[str, list[_Band]] = defaultdict(list)
+        for (payer, receiver), value in first.items():
+            thickness = max(value * scale, MIN_BAND)
+            self.out_left[payer].append((receiver, value, thickness))
+            in_middle[receiver].append((payer, value, thickness))
+        for (receiver, project), value in second.items():
+            thickness = max(value * scale, MIN_BAND)
+            self.out_middle[receiver].append((project, value, thickness))
+            if project:
+                in_right[project].append((receiver, value, thickness))
+
+        def by_order(n: _Node) -> tuple[float, str, str]:
+            return (n.order, n.named.sort_label, n.named.key)
+
+        self.funders = sorted(
+            left.values(), key=lambda n: (-n.value, n.named.sort_label, n.named.key)
+        )
+        bottom = _place(self.funders, lambda n: _thicknesses(self.out_left[n.named.key]))
+        for index, node in enumerate(self.funders):
+            node.order = index
+        for node in middle.values():
+            weights = in_middle[node.named.key]
+            node.order = (
+                sum(left[source].order * value for source, value, _ in weights) / node.value
+            )
+        self.recipients = sorted(middle.values(), key=by_order)
+        bottom = max(
+            bottom,
+            _place(
+                self.recipients,
+                lambda n: max(
+                    _thicknesses(in_middle[n.named.key]), _thicknesses(self.out_middle[n.named.key])
+                ),
+            ),
+        )
+        for index, node in enumerate(self.recipients):
+            node.order = index
+        for node in right.values():
+            weights = in_right[node.named.key]
+            node.order = (
+                sum(middle[source].order * value for source, value, _ in weights) / node.value
+            )
+        self.projects = sorted(right.values(), key=by_order)
+        bottom = max(bottom, _place(self.projects, lambda n: _thicknesses(in_right[n.named.key])))
+        self.height = bottom + 4
+
+
+def _amount_short(value: int) -> str:
+    """`formatting.amount_short`, remembered where Babel writes it (~20 µs a call).
+
+    From a million up it depends only on the tenths of millions shown, its first
+    argument to Babel, so an amount with the same tenths says the same
+    (`test_trails.py` checks it).
+    """
+    if value < 1_000_000:
+        return formatting.amount_short(value)
+    tenths = round(value / 1_000_000, 1)
+    text = _MILLIONS.get(tenths)
+    if text is None:
+        text = _MILLIONS[tenths] = formatting.amount_short(value)
+    return text
+
+
+_MILLIONS: dict[float, str] = {}
+_NO_PROJECT_LOWER = svg.text(NO_PROJECT.lower())
+
+
 def sankey(
-    trails: Sequence[Flow], site: SiteView, prefix: str, heading: str, projects: bool = True
+    status: str,
+    flows: Sequence[FlowAmount],
+    parts: _Parts,
+    prefix: str,
+    heading: str,
+    projects: bool = True,
 ) -> Markup:
     """Funders left, recipients in the middle, projects right; band widths are amounts.
 
     Without `projects`, funders left and recipients right: the flows are summed by funder
-    and recipient (`PairTotal`s, or trails whose projects are left out).
+    and recipient. Bands and nodes are f-strings of the markup `svg.element` would write,
+    of names escaped once (`_Named`): a diagram has hundreds of them.
     """
-    status = trails[0].status
+    layout = _Layout(flows, parts, projects)
     recipient_x = COLUMNS[1] if projects else COLUMNS[2]
     colour = svg.STATUS_COLOURS[status]
-    total = sum(tr.amount for tr in trails)
-    left: dict[str, _Node] = {}
-    middle: dict[str, _Node] = {}
-    right: dict[str, _Node] = {}
-    first: dict[tuple[str, str], int] = defaultdict(int)
-    second: dict[tuple[str, str | None], int] = defaultdict(int)
-    for trail in trails:
-        payer = site.org(trail.from_id)
-        receiver = site.org(trail.to_id)
-        left.setdefault(payer.id, _Node(payer.id, payer.label, site.org_url(payer.id), payer.name))
-        middle.setdefault(
-            receiver.id,
-            _Node(receiver.id, receiver.label, site.org_url(receiver.id), receiver.name),
+    word = svg.text(formatting.status_word(status))
+    bands = _bands_to_recipients(layout, recipient_x, colour, word)
+    stubs = _bands_to_projects(layout, bands, colour, word)
+    nodes = [
+        _node(node, column, colour, word)
+        for nodes, column in (
+            (layout.funders, _Column(COLUMNS[0], "end")),
+            (layout.recipients, _Column(recipient_x, "start")),
+            (layout.projects, _Column(COLUMNS[2], "start")),
         )
-        left[payer.id].value += trail.amount
-        middle[receiver.id].value += trail.amount
-        first[(payer.id, receiver.id)] += trail.amount
-        if not projects:
-            continue
-        second[(receiver.id, trail.project_id)] += trail.amount
-        if trail.project_id:
-            funded = site.project(trail.project_id)
-            right.setdefault(
-                funded.id, _Node(funded.id, funded.name, site.project_url(funded.id), funded.name)
-            )
-            right[funded.id].value += trail.amount
-
-    crowded = max(len(left), len(middle), len(right))
-    plot = min(max(crowded * PLOT_PER_NODE, PLOT_MIN), PLOT_MAX)
-    scale = (plot - GAP * (crowded - 1)) / total if total else 0.0
-
-    def band(value: int) -> float:
-        return max(value * scale, MIN_BAND)
-
-    flows_in: dict[str, list[_Flow]] = defaultdict(list)
-    flows_out: dict[str, list[_Flow]] = defaultdict(list)
-    for (source, target_id), value in first.items():
-        flows_out[f"L{source}"].append(_Flow(source, target_id, value))
-        flows_in[f"M{target_id}"].append(_Flow(source, target_id, value))
-    for (source, target2), value in second.items():
-        flows_out[f"M{source}"].append(_Flow(source, target2, value))
-        if target2:
-            flows_in[f"R{target2}"].append(_Flow(source, target2, value))
-
-    funders = sorted(left.values(), key=lambda n: (-n.value, n.label.casefold(), n.key))
-    bottom = _place(funders, lambda n: sum(band(f.value) for f in flows_out[f"L{n.key}"]))
-    for index, node in enumerate(funders):
-        node.order = index
-    for node in middle.values():
-        weights = flows_in[f"M{node.key}"]
-        node.order = sum(left[f.source].order * f.value for f in weights) / node.value
-    recipients = sorted(middle.values(), key=lambda n: (n.order, n.label.casefold(), n.key))
-    bottom = max(
-        bottom,
-        _place(
-            recipients,
-            lambda n: max(
-                sum(band(f.value) for f in flows_in[f"M{n.key}"]),
-                sum(band(f.value) for f in flows_out[f"M{n.key}"]),
-            ),
-        ),
-    )
-    for index, node in enumerate(recipients):
-        node.order = index
-    for node in right.values():
-        weights = flows_in[f"R{node.key}"]
-        node.order = sum(middle[f.source].order * f.value for f in weights) / node.value
-    project_nodes = sorted(right.values(), key=lambda n: (n.order, n.label.casefold(), n.key))
-    bottom = max(
-        bottom, _place(project_nodes, lambda n: sum(band(f.value) for f in flows_in[f"R{n.key}"]))
-    )
-    height = bottom + 4
-
-    word = formatting.status_word(status)
-    bands: list[str] = []
-    # Funder -> recipient, stacked in each node in the order of the other end.
-    out_y = {n.key: n.y for n in funders}
-    in_y = {n.key: n.y for n in recipients}
-    for funder in funders:
-        for flow in sorted(flows_out[f"L{funder.key}"], key=lambda f: middle[str(f.target)].order):
-            target = middle[str(flow.target)]
-            thickness = band(flow.value)
-            bands.append(
-                _band(
-                    COLUMNS[0] + NODE,
-                    out_y[funder.key],
-                    recipient_x,
-                    in_y[target.key],
-                    thickness,
-                    colour,
-                    target.url,
-                    f"{site.org(funder.key).name} till {site.org(target.key).name}: "
-                    f"{formatting.amount(flow.value)} {word}",
-                )
-            )
-            out_y[funder.key] += thickness
-            in_y[target.key] += thickness
-    # Recipient -> project; money for no project ends at the recipient.
-    out_y = {n.key: n.y for n in recipients}
-    in_y = {n.key: n.y for n in project_nodes}
-    stubs: list[str] = []
-    for recipient in recipients:
-        ordered = sorted(
-            flows_out[f"M{recipient.key}"],
-            key=lambda f: (f.target is None, right[f.target].order if f.target else 0),
-        )
-        for flow in ordered:
-            thickness = band(flow.value)
-            name = site.org(recipient.key).name
-            if flow.target is None:
-                stubs.append(
-                    _stub(
-                        COLUMNS[1] + NODE,
-                        out_y[recipient.key],
-                        thickness,
-                        colour,
-                        recipient.url,
-                        f"{name}: {formatting.amount(flow.value)} {word}, {NO_PROJECT.lower()}",
-                    )
-                )
-            else:
-                target = right[flow.target]
-                bands.append(
-                    _band(
-                        COLUMNS[1] + NODE,
-                        out_y[recipient.key],
-                        COLUMNS[2],
-                        in_y[target.key],
-                        thickness,
-                        colour,
-                        target.url,
-                        f"{name} för projektet {target.label}: "
-                        f"{formatting.amount(flow.value)} {word}",
-                    )
-                )
-                in_y[target.key] += thickness
-            out_y[recipient.key] += thickness
-
-    nodes = [_node(node, COLUMNS[0], colour, "end", word) for node in funders]
-    nodes += [_node(node, recipient_x, colour, "start", word) for node in recipients]
-    nodes += [_node(node, COLUMNS[2], colour, "start", word) for node in project_nodes]
+        for node in nodes
+    ]
     columns = (
         zip(COLUMNS, HEADINGS, ("end", "start", "start"), strict=True)
         if projects
@@ -456,160 +645,177 @@ def sankey(
             svg.element("g", {"class": "sankey__noder", "font-size": 13}, *nodes),
         ]
     )
+    total = formatting.amount(layout.total)
+    word = formatting.status_word(status)
+    funders = formatting.count(len(layout.funders), "finansiär", "finansiärer")
+    recipients = formatting.count(len(layout.recipients), "mottagare", "mottagare")
     if not projects:
         description = (
-            f"Flödesdiagram över {formatting.amount(total)} med status {word}: "
-            f"{formatting.count(len(funders), 'finansiär', 'finansiärer')} till vänster och "
-            f"{formatting.count(len(recipients), 'mottagare', 'mottagare')} till höger, "
-            "summerat över alla projekt. Bandens bredd motsvarar beloppen. Samma summor finns "
-            "i tabellen under, med länkar till varje år där beloppen och deras källor listas."
+            f"Flödesdiagram över {total} med status {word}: {funders} till vänster och "
+            f"{recipients} till höger, summerat över alla projekt. Bandens bredd motsvarar "
+            "beloppen. Samma summor finns i tabellen under, med länkar till varje år där "
+            "beloppen och deras källor listas."
         )
-        return svg.document(
-            WIDTH, height, prefix, heading, description, body, "sankey", linked=True
+    else:
+        description = (
+            f"Flödesdiagram över {total} med status {word}: {funders} till vänster, "
+            f"{recipients} i mitten och "
+            f"{formatting.count(len(layout.projects), 'projekt', 'projekt')} till höger. "
+            "Bandens bredd motsvarar beloppen."
+            + (
+                f" {formatting.amount(layout.no_project)} gäller inget projekt och slutar "
+                "hos mottagaren."
+                if layout.no_project
+                else ""
+            )
+            + " Samma uppgifter, med länkar till varje beslut och projekt, finns i tabellen "
+            "under."
         )
-    no_project = sum(v for (_, p), v in second.items() if p is None)
-    description = (
-        f"Flödesdiagram över {formatting.amount(total)} med status {word}: "
-        f"{formatting.count(len(funders), 'finansiär', 'finansiärer')} till vänster, "
-        f"{formatting.count(len(recipients), 'mottagare', 'mottagare')} i mitten och "
-        f"{formatting.count(len(project_nodes), 'projekt', 'projekt')} till höger. "
-        "Bandens bredd motsvarar beloppen."
-        + (
-            f" {formatting.amount(no_project)} gäller inget projekt och slutar hos mottagaren."
-            if no_project
-            else ""
-        )
-        + " Samma uppgifter, med länkar till varje beslut och projekt, finns i tabellen under."
+    return svg.document(
+        WIDTH, layout.height, prefix, heading, description, body, "sankey", linked=True
     )
-    return svg.document(WIDTH, height, prefix, heading, description, body, "sankey", linked=True)
 
 
-def _band(
-    x0: float, y0: float, x1: float, y1: float, thickness: float, colour: str, url: str, label: str
-) -> str:
-    middle = (x0 + x1) / 2
+def _bands_to_recipients(layout: _Layout, recipient_x: float, colour: str, word: str) -> list[str]:
+    """Funder -> recipient, stacked in each node in the order of the other end.
+
+    Where a band ends, the next one at that node starts: each y is formatted once.
+    """
     f = svg.coordinate
-    path = (
-        f"M{f(x0)} {f(y0)} C{f(middle)} {f(y0)} {f(middle)} {f(y1)} {f(x1)} {f(y1)} "
-        f"L{f(x1)} {f(y1 + thickness)} C{f(middle)} {f(y1 + thickness)} {f(middle)} "
-        f"{f(y0 + thickness)} {f(x0)} {f(y0 + thickness)} Z"
+    amount = formatting.amount
+    x0, x1 = COLUMNS[0] + NODE, recipient_x
+    left, right, middle = f(x0), f(x1), f((x0 + x1) / 2)
+    free = {n.named.key: (n.y, f(n.y)) for n in layout.recipients}
+    order = {key: node.order for key, node in layout.middle.items()}
+    bands = []
+    for funder in layout.funders:
+        y0, top0 = funder.y, f(funder.y)
+        for target, value, thickness in sorted(
+            layout.out_left[funder.named.key], key=lambda band: order[band[0]]
+        ):
+            named = layout.middle[target].named
+            y1, top1 = free[target]
+            y0 += thickness
+            bottom0, bottom1 = f(y0), f(y1 + thickness)
+            bands.append(
+                f'<a href="{named.href}" tabindex="-1"><title>{funder.named.name} till '
+                f"{named.name}: {amount(value)} {word}</title><path "
+                f'd="M{left} {top0} C{middle} {top0} {middle} {top1} {right} {top1} '
+                f"L{right} {bottom1} C{middle} {bottom1} {middle} {bottom0} {left} {bottom0} Z"
+                f'" fill="{colour}" fill-opacity="0.38"/></a>'
+            )
+            top0 = bottom0
+            free[target] = (y1 + thickness, bottom1)
+    return bands
+
+
+def _bands_to_projects(layout: _Layout, bands: list[str], colour: str, word: str) -> list[str]:
+    """Recipient -> project, appended to `bands`; money for no project ends at the recipient,
+    in a stub of its own (returned)."""
+    f = svg.coordinate
+    amount = formatting.amount
+    x0, x1 = COLUMNS[1] + NODE, COLUMNS[2]
+    left, right, middle = f(x0), f(x1), f((x0 + x1) / 2)
+    free = {n.named.key: (n.y, f(n.y)) for n in layout.projects}
+    stubs = []
+    for recipient in layout.recipients:
+        y0, top0 = recipient.y, f(recipient.y)
+        name = recipient.named.name
+        ordered = sorted(
+            layout.out_middle[recipient.named.key],
+            key=lambda band: (band[0] is None, layout.right[band[0]].order if band[0] else 0),
+        )
+        for project, value, thickness in ordered:
+            if project is None:
+                stubs.append(
+                    f'<a href="{recipient.named.href}" tabindex="-1"><title>{name}: '
+                    f"{amount(value)} {word}, {_NO_PROJECT_LOWER}</title>"
+                    f'<rect class="sankey__inget" x="{left}" y="{top0}" width="36" '
+                    f'height="{f(thickness)}" fill="{colour}" fill-opacity="0.18"/></a>'
+                )
+                y0 += thickness
+                top0 = f(y0)
+                continue
+            named = layout.right[project].named
+            y1, top1 = free[project]
+            y0 += thickness
+            bottom0, bottom1 = f(y0), f(y1 + thickness)
+            bands.append(
+                f'<a href="{named.href}" tabindex="-1"><title>{name} för projektet '
+                f"{named.name}: {amount(value)} {word}</title><path "
+                f'd="M{left} {top0} C{middle} {top0} {middle} {top1} {right} {top1} '
+                f"L{right} {bottom1} C{middle} {bottom1} {middle} {bottom0} {left} {bottom0} Z"
+                f'" fill="{colour}" fill-opacity="0.38"/></a>'
+            )
+            top0 = bottom0
+            free[project] = (y1 + thickness, bottom1)
+    return stubs
+
+
+class _Column:
+    """A column's x, its labels' x and their anchor, formatted once."""
+
+    def __init__(self, x: float, anchor: str) -> None:
+        self.x = svg.coordinate(x)
+        self.label_x = svg.coordinate(x - 8 if anchor == "end" else x + NODE + 6)
+        self.anchor = anchor
+
+
+def _node(node: _Node, column: _Column, colour: str, word: str) -> str:
+    f = svg.coordinate
+    named = node.named
+    return (
+        f'<a href="{named.href}" tabindex="-1">'
+        f"<title>{named.name}: {formatting.amount(node.value)} {word}</title>"
+        f'<rect x="{column.x}" y="{f(node.y)}" width="{NODE}" height="{f(node.height)}" '
+        f'fill="{colour}"/><text class="sankey__etikett" x="{column.label_x}" '
+        f'y="{f(node.y + node.height / 2 + 4.5)}" text-anchor="{column.anchor}" '
+        f'fill="{svg.TEXT}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" '
+        f'paint-order="stroke">{named.short} ({_amount_short(node.value)})</text></a>'
     )
-    return svg.element(
-        "a",
-        {"href": url, "tabindex": -1},
-        svg.title(label),
-        svg.element("path", {"d": path, "fill": colour, "fill-opacity": 0.38}),
-    )
 
 
-def _stub(x: float, y: float, thickness: float, colour: str, url: str, label: str) -> str:
-    return svg.element(
-        "a",
-        {"href": url, "tabindex": -1},
-        svg.title(label),
-        svg.element(
-            "rect",
-            {
-                "class": "sankey__inget",
-                "x": x,
-                "y": y,
-                "width": 36,
-                "height": thickness,
-                "fill": colour,
-                "fill-opacity": 0.18,
-            },
-        ),
-    )
-
-
-def _node(node: _Node, x: float, colour: str, anchor: str, word: str) -> str:
-    label_x = x - 8 if anchor == "end" else x + NODE + 6
-    label = f"{svg.truncate(node.label, 24)} ({formatting.amount_short(node.value)})"
-    return svg.element(
-        "a",
-        {"href": node.url, "tabindex": -1},
-        svg.title(f"{node.name}: {formatting.amount(node.value)} {word}"),
-        svg.element(
-            "rect",
-            {"x": x, "y": node.y, "width": NODE, "height": node.height, "fill": colour},
-        ),
-        svg.element(
-            "text",
-            {
-                "class": "sankey__etikett",
-                "x": label_x,
-                "y": node.y + node.height / 2 + 4.5,
-                "text-anchor": anchor,
-                "fill": svg.TEXT,
-                "stroke": "#ffffff",
-                "stroke-width": 3,
-                "stroke-linejoin": "round",
-                "paint-order": "stroke",
-            },
-            svg.text(label),
-        ),
-    )
-
-
-# --- pages ----------------------------------------------------------------------
+# --- 4. pages -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TrailSection:
     """One status on a trails page: its diagram, its table rows and the total of the one status.
 
-    On a period page with more than `DETAIL_LIMIT` trails, `pairs` holds the sums by funder
-    and recipient instead of the trails, and `trail_count` says how many trails there are.
+    On a period page with more than `DETAIL_LIMIT` trails (a `summary`), the rows are the
+    sums by funder and recipient instead of the trails, and `trail_count` says how many
+    trails there are.
     """
 
     status: str
     anchor: str
     diagram: Markup
-    trails: list[Trail]
+    #: the `<tr>`s of the table body
+    rows: Markup
     total: int
     years: list[int]
-    pairs: list[PairTotal] | None = None
+    summary: bool = False
     trail_count: int = 0
     #: the years a summary covers, as "2005–2025"
     span: str = ""
 
-    @property
-    def summary(self) -> bool:
-        return self.pairs is not None
-
     def __bool__(self) -> bool:
-        return bool(self.trails or self.pairs)
-
-
-@dataclass(frozen=True)
-class YearChoice:
-    """One link of the period filter: a year, the page it leads to, and if it is chosen now."""
-
-    year: int
-    url: str
-    current: bool
+        return bool(self.rows)
 
 
 @dataclass(frozen=True)
 class PeriodChoices:
-    """The links that choose the first year ("Från och med") and the last ("Till och med")."""
+    """The links that choose the first year ("Från och med") and the last ("Till och med").
+
+    `starts` and `ends` are their `<li>`s.
+    """
 
     status: str
     years: list[int]
     start: int
     end: int
-    starts: list[YearChoice]
-    ends: list[YearChoice]
-
-
-def period_url(status: str, years: Sequence[int], first: int, last: int) -> str:
-    """The page of `status` from `first` to `last`: the status page when that is every year.
-
-    The period of every year also has a page of its own (`plan`), which no link needs.
-    """
-    if first != last and first == years[0] and last == years[-1]:
-        return status_url(status)
-    return status_url(status, first, last)
+    starts: Markup
+    ends: Markup
 
 
 def period_choices(view: TrailFilter, years: list[int]) -> PeriodChoices | None:
@@ -620,26 +826,28 @@ def period_choices(view: TrailFilter, years: list[int]) -> PeriodChoices | None:
     start = years[0] if view.year_from is None else view.year_from
     end = years[-1] if view.year_to is None else view.year_to
     status = view.status
-    return PeriodChoices(
-        status=status,
-        years=years,
-        start=start,
-        end=end,
-        starts=[
-            YearChoice(y, period_url(status, years, y, max(y, end)), y == start) for y in years
-        ],
-        ends=[YearChoice(y, period_url(status, years, min(y, start), y), y == end) for y in years],
-    )
+    here = view.url
+
+    def item(year: int, url: str, chosen: bool) -> str:
+        current = _PAGE if url == here else _CHOSEN if chosen else ""
+        return f'<li><a href="{url}"{current}>{year}</a></li>\n'
+
+    starts = [item(y, period_url(status, years, y, max(y, end)), y == start) for y in years]
+    ends = [item(y, period_url(status, years, min(y, start), y), y == end) for y in years]
+    return PeriodChoices(status, years, start, end, Markup("".join(starts)), Markup("".join(ends)))
 
 
 @functools.cache
-def _status_year_link(status: str, year: int) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(status_url(status, year), year)
-
-
-def status_year_links(status: str, years: Iterable[int]) -> Markup:
-    """Links to the pages of `status` in each of `years`, comma separated."""
-    return Markup(", ").join(_status_year_link(status, year) for year in years)
+def _status_items(status: str | None, whole: bool) -> Markup:
+    """The `<li>`s of the filter's statuses, when `status` (all of it, if `whole`) is shown."""
+    items = [
+        f'<li><a href="{TRAILS_URL}"{_PAGE if status is None else ""}>Alla statusar</a></li>\n'
+    ]
+    for one in STATUSES:
+        current = "" if one != status else _PAGE if whole else _CHOSEN
+        heading = svg.text(formatting.status_heading(one))
+        items.append(f'<li><a href="{status_url(one)}"{current}>{heading}</a></li>\n')
+    return Markup("".join(items))
 
 
 def _heading(status: str, view: TrailFilter) -> str:
@@ -647,48 +855,69 @@ def _heading(status: str, view: TrailFilter) -> str:
     return f"Pengaflöden: {formatting.status_word(status)}{where}"
 
 
-def _period_section(
-    site: SiteView,
-    status: str,
-    first: int,
-    last: int,
-    heading: str,
-    years: list[int],
-    in_full: bool = False,
-) -> TrailSection:
-    """One status from `first` to `last` (`years` are those with lines of the status), made
-    from its lines of each year (`_status_years`); a summary above `DETAIL_LIMIT` trails,
-    unless `in_full` (a single year: where a summary's links lead)."""
-    index = _status_years(site.ledger)
-    shown = [(year, index[(status, year)]) for year in years if first <= year <= last]
-    anchor = STATUS_SLUGS[status]
-    keys: set[TrailKey] = set()
-    for _, of_year in shown:
-        keys.update(of_year.trails)
-    if in_full or len(keys) <= DETAIL_LIMIT:
-        groups: dict[TrailKey, list[FundingLine]] = defaultdict(list)
-        for _, of_year in shown:
-            for key, lines in of_year.trails.items():
-                groups[key].extend(lines)
-        trails = _sorted_trails(groups, status, site)
-        diagram = sankey(trails, site, f"flode-{anchor}", heading) if trails else Markup("")
-        total = Totals.of(ln for tr in trails for ln in tr.lines).get(status)
-        return TrailSection(status, anchor, diagram, trails, total, years)
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for year, of_year in shown:
-        for pair, amount in of_year.pairs.items():
-            sums[pair] += amount
-            seen[pair].append(year)
-    pairs = sorted(
-        (PairTotal(status, f, t, amount, tuple(seen[(f, t)])) for (f, t), amount in sums.items()),
-        key=lambda p: (site.by_org_label(p.from_id), site.by_org_label(p.to_id)),
+_NO_PROJECT_CELL = f'<td><span class="tomt">{NO_PROJECT}</span></td>\n'
+
+
+def _trail_row(key: TrailKey, lines: list[FundingLine], parts: _Parts) -> tuple[str, int]:
+    """A trail in full (its organisations, project, years, sum and the sources of its lines,
+    each once, in the order they were declared), and its sum."""
+    site = parts.site
+    payer, receiver, project = key
+    amount = sum(line.amount for line in lines)
+    years = tuple(sorted({line.year for line in lines}))
+    sources: dict[tuple[str, str], str] = {}
+    for line in lines:
+        if (line.source_kind, line.source_id) not in sources:
+            sources[(line.source_kind, line.source_id)] = f"<li>{site.source_link(line)}</li>\n"
+    project_cell = f"<td>{site.project_link(project)}</td>\n" if project else _NO_PROJECT_CELL
+    row = (
+        f"{parts.pair_cells(payer, receiver)}{project_cell}{parts.year_cell(years)}"
+        f'<td class="tal" data-varde="{amount}">{formatting.amount(amount)}</td>\n'
+        f'<td class="kalla"><ul class="ren-lista">\n{"".join(sources.values())}</ul></td>\n'
+        "</tr>\n"
     )
-    # The sum of one status in each year of the period (each a `Totals` of that year's lines).
-    total = sum(of_year.total for _, of_year in shown)
-    diagram = sankey(pairs, site, f"flode-{anchor}", heading, projects=False)
+    return row, amount
+
+
+def _period_section(
+    site: SiteView, status: str, first: int, last: int, heading: str, in_full: bool = False
+) -> TrailSection:
+    """One status from `first` to `last`: its trails in full, or a summary above
+    `DETAIL_LIMIT` trails unless `in_full` (a single year: where a summary's links lead)."""
+    lines = _index(site.ledger)[status]
+    parts = _parts(site)
+    lo, hi = lines.span(first, last)
+    anchor = STATUS_SLUGS[status]
+    total = lines.totals[hi] - lines.totals[lo] if lo < hi else 0
+    trail_count = 0 if in_full else lines.trail_count(lo, hi)
+    flows: list[FlowAmount] = []
+    rows: list[str] = []
+    if in_full or trail_count <= DETAIL_LIMIT:
+        groups = lines.trails(lo, hi) if lo < hi else {}
+        for key in sorted(groups, key=parts.trail_order):
+            row, amount = _trail_row(key, groups[key], parts)
+            rows.append(row)
+            flows.append((*key, amount))
+        diagram = sankey(status, flows, parts, f"flode-{anchor}", heading) if flows else Markup("")
+        return TrailSection(status, anchor, diagram, Markup("".join(rows)), total, lines.years)
+    # A summary: the sum of each funder -> recipient pair over the period, from running sums.
+    amount_text = formatting.amount
+    for row_ in parts.summary_rows(lines):
+        series = row_.series
+        start, stop = series.present[lo], series.present[hi]
+        if start == stop:
+            continue
+        value = series.cumulative[hi] - series.cumulative[lo]
+        flows.append((series.from_id, series.to_id, None, value))
+        rows.append(
+            f'{row_.head}{series.pair_years[start]}">{", ".join(row_.year_links[start:stop])}'
+            f'</td>\n<td class="tal" data-varde="{value}">{amount_text(value)}</td>\n</tr>\n'
+        )
+    diagram = sankey(status, flows, parts, f"flode-{anchor}", heading, projects=False)
     span = f"{first}{EN_DASH}{last}"
-    return TrailSection(status, anchor, diagram, [], total, years, pairs, len(keys), span)
+    return TrailSection(
+        status, anchor, diagram, Markup("".join(rows)), total, lines.years, True, trail_count, span
+    )
 
 
 def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
@@ -701,12 +930,14 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
         last = view.year_to if view.year_to is not None else (years or [0])[-1]
         heading = _heading(status, view)
         in_full = view.year is not None
-        sections.append(_period_section(site, status, first, last, heading, years, in_full))
+        sections.append(_period_section(site, status, first, last, heading, in_full))
     title = "Pengaflöden"
     crumbs = [HOME, ("Pengaflöden", TRAILS_URL)]
+    year_items = Markup("")
     if view.status:
         title = f"Pengaflöden: {formatting.status_word(view.status)}"
         crumbs.append((formatting.status_heading(view.status), status_url(view.status)))
+        year_items = _parts(site).year_items(view.status, sections[0].years, view)
     if view.status and view.period:
         title += f" {view.period}"
         crumbs.append((view.period, view.url))
@@ -718,9 +949,9 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
         "en status i taget.",
         "view": view,
         "sections": sections,
-        "status_links": [(s, status_url(s)) for s in STATUSES],
+        "status_items": _status_items(view.status, view.year_from is None),
+        "year_items": year_items,
         "status_url": status_url,
-        "status_year_links": status_year_links,
         "choices": period_choices(view, sections[0].years) if view.status else None,
         "detail_limit": DETAIL_LIMIT,
     }
@@ -736,27 +967,41 @@ def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
     with the same reads share one frozen set.
     """
     existence = frozenset({"decision:*", "project:*", "org:*", LINES_KEY})
-    by_year = _status_years(graph.ledger)
+    index = _index(graph.ledger)
     shared: dict[frozenset[str], frozenset[str]] = {}
+    # The keys of each status's lines in each year, in full and as organisations only:
+    # a period's reads are the union of its years'.
+    full: dict[tuple[str, int], set[str]] = {}
+    orgs: dict[tuple[str, int], set[str]] = {}
+
+    def year_keys(lines: _StatusLines, at: int, summary: bool) -> set[str]:
+        cache = orgs if summary else full
+        keys = cache.get((lines.status, at))
+        if keys is None:
+            of_year = [ln for t in lines.of_year[at].trails.values() for ln in t]
+            if summary:
+                keys = {f"org:{ln.from_id}" for ln in of_year} | {
+                    f"org:{ln.to_id}" for ln in of_year
+                }
+            else:
+                keys = line_keys(of_year)
+            cache[(lines.status, at)] = keys
+        return keys
 
     def reads_of(status: str | None, first: int, last: int, whole: bool) -> set[str]:
         statuses = [status] if status else list(STATUSES)
         keys: set[str] = set(existence)
         for one in statuses:
-            years = [y for (s, y) in by_year if s == one and first <= y <= last]
-            trails: set[TrailKey] = set()
-            for year in years:
-                trails.update(by_year[(one, year)].trails)
-            lines = [ln for y in years for t in by_year[(one, y)].trails.values() for ln in t]
-            if whole or len(trails) <= DETAIL_LIMIT:
-                keys |= line_keys(lines)
-            else:
-                keys |= {f"org:{ln.from_id}" for ln in lines} | {f"org:{ln.to_id}" for ln in lines}
+            lines = index[one]
+            lo, hi = lines.span(first, last)
+            summary = not whole and lines.trail_count(lo, hi) > DETAIL_LIMIT
+            for at in range(lo, hi):
+                keys |= year_keys(lines, at, summary)
         frozen = frozenset(keys)
         # Passed on as it is (render.plan_pages freezes what it gets): one set per kind of page.
         return cast(set[str], shared.setdefault(frozen, frozen))
 
-    all_years = sorted({y for (_, y) in by_year}) or [0]
+    all_years = sorted({y for lines in index.values() for y in lines.years}) or [0]
     yield (
         TRAILS_URL,
         "flows.html",
@@ -764,7 +1009,7 @@ def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
         reads_of(None, all_years[0], all_years[-1], False),
     )
     for status in STATUSES:
-        years = sorted(y for (s, y) in by_year if s == status)
+        years = index[status].years
         first, last = (years[0], years[-1]) if years else (0, 0)
         yield (
             status_url(status),
@@ -775,8 +1020,8 @@ def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
         for year in years:
             reads = reads_of(status, year, year, True)
             yield status_url(status, year), "flows.html", TrailFilter(status, year), reads
-        for index, start in enumerate(years):
-            for end in years[index + 1 :]:
+        for index_, start in enumerate(years):
+            for end in years[index_ + 1 :]:
                 period = TrailFilter(status, start, end)
                 reads = reads_of(status, start, end, False)
                 yield status_url(status, start, end), "flows.html", period, reads

@@ -650,6 +650,46 @@ def test_nice_ticks() -> None:
     assert nice_ticks(0) == [0]
 
 
+def test_diagram_short_amounts_agree_with_formatting() -> None:
+    """`trails._amount_short` keeps Babel's text per tenth of a million, whichever amount
+    asked first: it must say what `formatting.amount_short` says, rounding edges too."""
+    import random
+
+    from insyn import formatting, trails
+
+    chance = random.Random(7)
+    values = [0, 1, 999, 1000, 999_499, 999_500, 999_999, 1_000_000, 1_049_999, 1_050_000]
+    values += [1_250_000, 1_350_000, 2_450_000, 2_449_999, 2_450_001, 999_950_000, 10**12]
+    values += [chance.randrange(10 ** chance.randrange(1, 12)) for _ in range(5000)]
+    for order in (values, sorted(values), sorted(values, reverse=True)):
+        trails._MILLIONS.clear()
+        for value in order:
+            assert trails._amount_short(value) == formatting.amount_short(value), value
+
+
+def test_trails_pages_follow_a_swapped_graph(corpus: Corpus) -> None:
+    """`serve` swaps in a graph with a renamed project and the same ledger: the trails'
+    per-graph names and links must not outlive it."""
+    import dataclasses
+
+    from insyn.pages import SiteView
+    from insyn.pipeline import read_site
+    from insyn.trails import TrailFilter, trails_page
+
+    write_money_corpus(corpus)
+    graph = read_site(corpus.content, corpus.data).graph
+    assert graph is not None
+    site = SiteView(graph, [], {})
+    (before,) = trails_page(TrailFilter("applied", 2008), site)["sections"]
+    renamed = dataclasses.replace(graph.projects["p1"], name="Nytt & bättre namn")
+    site.graph = dataclasses.replace(graph, projects={**graph.projects, "p1": renamed})
+    (after,) = trails_page(TrailFilter("applied", 2008), site)["sections"]
+    for shown in (after.diagram, after.rows):
+        assert "Nytt &amp; bättre namn" in shown
+        assert graph.projects["p1"].name not in shown
+    assert before.diagram != after.diagram
+
+
 def test_edge_corpus_diagrams_and_charts_are_well_formed(site: Path) -> None:
     for path in html_files(site):
         for svg in svgs(path):
