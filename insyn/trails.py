@@ -276,7 +276,7 @@ def _index(ledger: Ledger) -> dict[str, _StatusLines]:
 
 def years_of(ledger: Ledger, status: str) -> list[int]:
     """The years that have lines of `status`, oldest first."""
-    return _index(ledger)[status].years
+    return list(_index(ledger)[status].years)
 
 
 # --- 2. what repeats across pages, made once per graph --------------------------
@@ -486,88 +486,110 @@ def _thicknesses(bands: list[_Band] | list[_BandToProject]) -> float:
 
 
 class _Layout:
-    """Where the nodes and bands of a diagram go: funders by value, the other columns in
-    the order of the nodes that feed them, band widths proportional to amounts.
+    """Where the nodes and bands of a diagram go: funders by value, each other column in the
+    order of the nodes that feed it, band widths proportional to amounts.
 
-    Each node's bands are listed in the order the flows were first met: sums of floats
-    depend on their order, and the drawing must not.
+    Each node lists its bands in the order the flows were first met: sums of floats depend
+    on their order, and the drawing must not change with the code.
     """
 
     def __init__(self, flows: Sequence[FlowAmount], parts: _Parts, projects: bool) -> None:
         self.total = sum(flow[3] for flow in flows)
-        left: dict[str, _Node] = {}
-        middle: dict[str, _Node] = {}
-        right: dict[str, _Node] = {}
-        first: dict[tuple[str, str], int] = defaultdict(int)
-        second: dict[tuple[str, str | None], int] = defaultdict(int)
+        self._tally(flows, parts, projects)
+        self._measure_bands()
+        self._arrange()
+
+    def _tally(self, flows: Sequence[FlowAmount], parts: _Parts, projects: bool) -> None:
+        """The nodes of each column with the money through them, and the sums from funder
+        to recipient (`first`) and from recipient to project or none (`second`)."""
+        self.left: dict[str, _Node] = {}
+        self.middle: dict[str, _Node] = {}
+        self.right: dict[str, _Node] = {}
+        self.first: dict[tuple[str, str], int] = defaultdict(int)
+        self.second: dict[tuple[str, str | None], int] = defaultdict(int)
         for payer, receiver, project, amount in flows:
-            node = left.get(payer) or left.setdefault(payer, _Node(parts.org(payer)))
-            node.value += amount
-            node = middle.get(receiver) or middle.setdefault(receiver, _Node(parts.org(receiver)))
-            node.value += amount
-            first[(payer, receiver)] += amount
+            _node_of(self.left, payer, parts.org).value += amount
+            _node_of(self.middle, receiver, parts.org).value += amount
+            self.first[(payer, receiver)] += amount
             if not projects:
                 continue
-            second[(receiver, project)] += amount
+            self.second[(receiver, project)] += amount
             if project:
-                node = right.get(project) or right.setdefault(
-                    project, _Node(parts.project(project))
-                )
-                node.value += amount
-        self.middle, self.right = middle, right
-        self.no_project = sum(v for (_, p), v in second.items() if p is None)
+                _node_of(self.right, project, parts.project).value += amount
+        self.no_project = sum(v for (_, p), v in self.second.items() if p is None)
 
-        crowded = max(len(left), len(middle), len(right))
+    def _measure_bands(self) -> None:
+        """Each node's bands out and in, with their widths."""
+        crowded = max(len(self.left), len(self.middle), len(self.right))
         plot = min(max(crowded * PLOT_PER_NODE, PLOT_MIN), PLOT_MAX)
         scale = (plot - GAP * (crowded - 1)) / self.total if self.total else 0.0
         self.out_left: dict[str, list[_Band]] = defaultdict(list)
-        in_middle: dict[str, list[_Band]] = defaultdict(list)
+        self.in_middle: dict[str, list[_Band]] = defaultdict(list)
         self.out_middle: dict[str, list[_BandToProject]] = defaultdict(list)
-        in_right: dict[str, list[_Band]] = defaultdict(list)
-        for (payer, receiver), value in first.items():
+        self.in_right: dict[str, list[_Band]] = defaultdict(list)
+        for (payer, receiver), value in self.first.items():
             thickness = max(value * scale, MIN_BAND)
             self.out_left[payer].append((receiver, value, thickness))
-            in_middle[receiver].append((payer, value, thickness))
-        for (receiver, project), value in second.items():
+            self.in_middle[receiver].append((payer, value, thickness))
+        for (receiver, project), value in self.second.items():
             thickness = max(value * scale, MIN_BAND)
             self.out_middle[receiver].append((project, value, thickness))
             if project:
-                in_right[project].append((receiver, value, thickness))
+                self.in_right[project].append((receiver, value, thickness))
 
-        def by_order(n: _Node) -> tuple[float, str, str]:
-            return (n.order, n.named.sort_label, n.named.key)
+    def _arrange(self) -> None:
+        """Order and place the columns, left to right; a node is ordered by the mean place
+        of the nodes that feed it, weighted by amount."""
+
+        def by_order(node: _Node) -> tuple[float, str, str]:
+            return (node.order, node.named.sort_label, node.named.key)
+
+        def ordered_by(
+            feeders: dict[str, _Node], nodes: dict[str, _Node], bands_in: dict[str, list[_Band]]
+        ) -> None:
+            for node in nodes.values():
+                weights = bands_in[node.named.key]
+                mean = sum(feeders[other].order * value for other, value, _ in weights) / node.value
+                node.order = mean
 
         self.funders = sorted(
-            left.values(), key=lambda n: (-n.value, n.named.sort_label, n.named.key)
+            self.left.values(), key=lambda n: (-n.value, n.named.sort_label, n.named.key)
         )
         bottom = _place(self.funders, lambda n: _thicknesses(self.out_left[n.named.key]))
-        for index, node in enumerate(self.funders):
-            node.order = index
-        for node in middle.values():
-            weights = in_middle[node.named.key]
-            node.order = (
-                sum(left[source].order * value for source, value, _ in weights) / node.value
-            )
-        self.recipients = sorted(middle.values(), key=by_order)
+        _number(self.funders)
+        ordered_by(self.left, self.middle, self.in_middle)
+        self.recipients = sorted(self.middle.values(), key=by_order)
         bottom = max(
             bottom,
             _place(
                 self.recipients,
                 lambda n: max(
-                    _thicknesses(in_middle[n.named.key]), _thicknesses(self.out_middle[n.named.key])
+                    _thicknesses(self.in_middle[n.named.key]),
+                    _thicknesses(self.out_middle[n.named.key]),
                 ),
             ),
         )
-        for index, node in enumerate(self.recipients):
-            node.order = index
-        for node in right.values():
-            weights = in_right[node.named.key]
-            node.order = (
-                sum(middle[source].order * value for source, value, _ in weights) / node.value
-            )
-        self.projects = sorted(right.values(), key=by_order)
-        bottom = max(bottom, _place(self.projects, lambda n: _thicknesses(in_right[n.named.key])))
+        _number(self.recipients)
+        ordered_by(self.middle, self.right, self.in_right)
+        self.projects = sorted(self.right.values(), key=by_order)
+        bottom = max(
+            bottom, _place(self.projects, lambda n: _thicknesses(self.in_right[n.named.key]))
+        )
         self.height = bottom + 4
+
+
+def _node_of(nodes: dict[str, _Node], key: str, named: Callable[[str], _Named]) -> _Node:
+    """The node of `key`, made the first time it is met."""
+    node = nodes.get(key)
+    if node is None:
+        node = nodes[key] = _Node(named(key))
+    return node
+
+
+def _number(nodes: list[_Node]) -> None:
+    """Each node's place in its column, for ordering the next one."""
+    for index, node in enumerate(nodes):
+        node.order = index
 
 
 def _amount_short(value: int) -> str:
@@ -607,7 +629,7 @@ def sankey(
     layout = _Layout(flows, parts, projects)
     recipient_x = COLUMNS[1] if projects else COLUMNS[2]
     colour = svg.STATUS_COLOURS[status]
-    word = svg.text(formatting.status_word(status))
+    word = svg.text(formatting.status_word(status))  # in titles of bands and nodes
     bands = _bands_to_recipients(layout, recipient_x, colour, word)
     stubs = _bands_to_projects(layout, bands, colour, word)
     nodes = [
@@ -646,7 +668,7 @@ def sankey(
         ]
     )
     total = formatting.amount(layout.total)
-    word = formatting.status_word(status)
+    word = formatting.status_word(status)  # unescaped: `svg.document` escapes the description
     funders = formatting.count(len(layout.funders), "finansiär", "finansiärer")
     recipients = formatting.count(len(layout.recipients), "mottagare", "mottagare")
     if not projects:
@@ -885,38 +907,61 @@ def _period_section(
     """One status from `first` to `last`: its trails in full, or a summary above
     `DETAIL_LIMIT` trails unless `in_full` (a single year: where a summary's links lead)."""
     lines = _index(site.ledger)[status]
-    parts = _parts(site)
     lo, hi = lines.span(first, last)
-    anchor = STATUS_SLUGS[status]
-    total = lines.totals[hi] - lines.totals[lo] if lo < hi else 0
-    trail_count = 0 if in_full else lines.trail_count(lo, hi)
-    flows: list[FlowAmount] = []
+    if in_full or lines.trail_count(lo, hi) <= DETAIL_LIMIT:
+        return _full_section(_parts(site), lines, lo, hi, heading)
+    return _summary_section(_parts(site), lines, lo, hi, heading, f"{first}{EN_DASH}{last}")
+
+
+def _full_section(
+    parts: _Parts, lines: _StatusLines, lo: int, hi: int, heading: str
+) -> TrailSection:
+    """Every trail of the years `years[lo:hi]`, with its sources, in a three-column diagram."""
+    status, anchor = lines.status, STATUS_SLUGS[lines.status]
+    groups = lines.trails(lo, hi) if lo < hi else {}
     rows: list[str] = []
-    if in_full or trail_count <= DETAIL_LIMIT:
-        groups = lines.trails(lo, hi) if lo < hi else {}
-        for key in sorted(groups, key=parts.trail_order):
-            row, amount = _trail_row(key, groups[key], parts)
-            rows.append(row)
-            flows.append((*key, amount))
-        diagram = sankey(status, flows, parts, f"flode-{anchor}", heading) if flows else Markup("")
-        return TrailSection(status, anchor, diagram, Markup("".join(rows)), total, lines.years)
-    # A summary: the sum of each funder -> recipient pair over the period, from running sums.
-    amount_text = formatting.amount
-    for row_ in parts.summary_rows(lines):
-        series = row_.series
+    flows: list[FlowAmount] = []
+    for key in sorted(groups, key=parts.trail_order):
+        row, amount = _trail_row(key, groups[key], parts)
+        rows.append(row)
+        flows.append((*key, amount))
+    diagram = sankey(status, flows, parts, f"flode-{anchor}", heading) if flows else Markup("")
+    total = lines.totals[hi] - lines.totals[lo] if lo < hi else 0
+    return TrailSection(status, anchor, diagram, Markup("".join(rows)), total, lines.years)
+
+
+def _summary_section(
+    parts: _Parts, lines: _StatusLines, lo: int, hi: int, heading: str, span: str
+) -> TrailSection:
+    """The sum from each funder to each recipient over the years `years[lo:hi]` (`span`),
+    from the running sums, each row linking the years it has lines in; a two-column
+    diagram."""
+    status, anchor = lines.status, STATUS_SLUGS[lines.status]
+    amount = formatting.amount
+    rows: list[str] = []
+    flows: list[FlowAmount] = []
+    for pair in parts.summary_rows(lines):
+        series = pair.series
         start, stop = series.present[lo], series.present[hi]
         if start == stop:
-            continue
+            continue  # no lines in these years
         value = series.cumulative[hi] - series.cumulative[lo]
         flows.append((series.from_id, series.to_id, None, value))
         rows.append(
-            f'{row_.head}{series.pair_years[start]}">{", ".join(row_.year_links[start:stop])}'
-            f'</td>\n<td class="tal" data-varde="{value}">{amount_text(value)}</td>\n</tr>\n'
+            f'{pair.head}{series.pair_years[start]}">{", ".join(pair.year_links[start:stop])}'
+            f'</td>\n<td class="tal" data-varde="{value}">{amount(value)}</td>\n</tr>\n'
         )
     diagram = sankey(status, flows, parts, f"flode-{anchor}", heading, projects=False)
-    span = f"{first}{EN_DASH}{last}"
     return TrailSection(
-        status, anchor, diagram, Markup("".join(rows)), total, lines.years, True, trail_count, span
+        status,
+        anchor,
+        diagram,
+        Markup("".join(rows)),
+        lines.totals[hi] - lines.totals[lo],
+        lines.years,
+        summary=True,
+        trail_count=lines.trail_count(lo, hi),
+        span=span,
     )
 
 
@@ -978,13 +1023,11 @@ def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
         cache = orgs if summary else full
         keys = cache.get((lines.status, at))
         if keys is None:
-            of_year = [ln for t in lines.of_year[at].trails.values() for ln in t]
+            of_year = lines.of_year[at]
             if summary:
-                keys = {f"org:{ln.from_id}" for ln in of_year} | {
-                    f"org:{ln.to_id}" for ln in of_year
-                }
+                keys = {f"org:{org}" for pair in of_year.pairs for org in pair}
             else:
-                keys = line_keys(of_year)
+                keys = line_keys(ln for trail in of_year.trails.values() for ln in trail)
             cache[(lines.status, at)] = keys
         return keys
 
