@@ -212,7 +212,7 @@ def _funding_lines(
 ) -> tuple[tuple[FundingLine, ...], bool]:
     lines: list[FundingLine] = []
     ok = True
-    origin = Origin(source.path, source.front.lines)
+    origin = Origin(source.path, source.front.lines, source.digest)
     for index, raw in enumerate(source.data.get("funding") or []):
         ok &= resolver.organisation(source, ("funding", index, "from"), raw["from"])
         to_id = raw.get("to", default_to)
@@ -270,7 +270,7 @@ def build_decision(source: SourceFile, resolver: _Resolver) -> Decision | None:
         district=data["district"],
         kind=data["kind"],
         year=meeting.year if meeting else int(data["year"]),
-        origin=Origin(source.path, source.front.lines),
+        origin=Origin(source.path, source.front.lines, source.digest),
         body=source.body,
         body_line=source.body_line,
         meeting=meeting,
@@ -312,7 +312,7 @@ def build_project(source: SourceFile, resolver: _Resolver) -> Project | None:
         id=source.stem,
         name=data["name"],
         owner=data["owner"],
-        origin=Origin(source.path, source.front.lines),
+        origin=Origin(source.path, source.front.lines, source.digest),
         body=source.body,
         body_line=source.body_line,
         partners=partners,

@@ -27,6 +27,9 @@ class Origin:
 
     path: str
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, hash=False)
+    #: SHA-1 of the file's text, when known: a decision or project is made from its own
+    #: file alone, so this stands for all of it (`buildcache.entity_version`)
+    digest: str = field(default="", compare=False, hash=False, repr=False)
 
     def line(self, *keys: str | int) -> int:
         path: KeyPath = tuple(keys)

@@ -287,3 +287,30 @@ def test_a_failure_in_parallel_rendering_fails_the_build_and_leaves_the_site(
         build()
     assert tree(Path("_site")) == before
     assert multiprocessing.active_children() == []
+
+
+def test_entity_versions_follow_the_file_text_and_the_lines_follow_only_the_lines(
+    site: Corpus,
+) -> None:
+    """A decision's version changes with its file; `lines:*` only when a line does."""
+    from insyn.buildcache import LINES_KEY, entity_versions
+    from insyn.history import NO_HISTORY
+    from insyn.load import SourceCache
+    from insyn.pipeline import read_site
+
+    def versions() -> dict[str, str]:
+        result = read_site(Path("content"), Path("data"), False, SourceCache())
+        assert result.graph is not None
+        return entity_versions(result.graph, result.findings, NO_HISTORY)
+
+    funded = [{"from": "socialstyrelsen", "amount": 2000, "year": 2007, "status": "granted"}]
+    before = versions()
+    site.decision("2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=funded)
+    retitled = versions()
+    assert retitled["decision:2007-beslut-1"] != before["decision:2007-beslut-1"]
+    assert retitled[LINES_KEY] == before[LINES_KEY]
+    assert retitled["decision:2007-beslut-2"] == before["decision:2007-beslut-2"]
+    site.decision(
+        "2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=[{**funded[0], "amount": 7}]
+    )
+    assert versions()[LINES_KEY] != retitled[LINES_KEY]
