@@ -314,3 +314,37 @@ def test_entity_versions_follow_the_file_text_and_the_lines_follow_only_the_line
         "2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=[{**funded[0], "amount": 7}]
     )
     assert versions()[LINES_KEY] != retitled[LINES_KEY]
+
+
+def test_parallel_preload_reads_what_a_serial_read_does(
+    site: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The forked preload (over 500 files) parses each file once, as a serial read would,
+    and asks the kernel for every file ahead of the workers."""
+    from insyn import preload as preloading
+    from insyn.load import SourceCache
+    from insyn.pipeline import read_site
+
+    serial = SourceCache()
+    expected = read_site(Path("content"), Path("data"), False, serial)
+    monkeypatch.setattr(preloading, "PARALLEL_MINIMUM", 0)
+    fetched: list[str] = []
+    monkeypatch.setattr(preloading, "prefetch", fetched.extend)
+    parallel = SourceCache()
+    files = sorted(str(p) for p in Path("content").rglob("*.md"))
+    for name in files:  # settled files, whose digests a later read may trust
+        os.utime(name, ns=(1_000_000_000, 1_000_000_000))
+    assert preloading.preload(Path("content"), parallel) == len(files) == 8
+    assert sorted(fetched) == files
+    assert set(parallel.digests) == set(files)
+    result = read_site(Path("content"), Path("data"), False, parallel)
+    assert parallel.entries.keys() == serial.entries.keys()
+    assert result.graph == expected.graph and result.problems.items == expected.problems.items
+
+
+def test_prefetch_passes_over_what_it_cannot_open(tmp_path: Path) -> None:
+    from insyn.preload import prefetch
+
+    readable = tmp_path / "a.md"
+    readable.write_text("x", encoding="utf-8")
+    prefetch([str(tmp_path / "missing.md"), str(readable), str(tmp_path)])
