@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -50,7 +51,12 @@ def nice_ticks(top: int, count: int = 5) -> list[int]:
     return [i * step for i in range(steps + 1)]
 
 
-def patterns(prefix: str, statuses: Iterable[str]) -> str:
+# The parts of a chart that depend only on its statuses or its axis are the same for most
+# of a site's thousands of charts: each is drawn once per process (`lru_cache`).
+
+
+@lru_cache(maxsize=1024)
+def patterns(prefix: str, statuses: tuple[str, ...]) -> str:
     """One fill per status: solid, diagonal, crossed or horizontal lines over the colour."""
     marks = {
         "applied": "",
@@ -94,25 +100,7 @@ def year_chart(lines: Iterable[FundingLine], heading: str, prefix: str = "diagra
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     scale = plot_h / ticks[-1]
-    parts = [patterns(prefix, statuses)]
-
-    axis = []
-    for tick in ticks:
-        y = TOP + plot_h - tick * scale
-        axis.append(
-            svg.element(
-                "line",
-                {"x1": LEFT, "x2": WIDTH - RIGHT, "y1": y, "y2": y, "stroke": svg.GRID},
-            )
-        )
-        axis.append(
-            svg.element(
-                "text",
-                {"x": LEFT - 8, "y": y + 4, "text-anchor": "end", "fill": svg.MUTED},
-                svg.text(formatting.amount_short(tick)),
-            )
-        )
-    parts.append(svg.element("g", {"class": "diagram__axel", "font-size": 12}, *axis))
+    parts = [patterns(prefix, tuple(statuses)), _axis(tuple(ticks))]
 
     group_w = plot_w / len(years)
     bar_w = min(MAX_BAR, (group_w - 10) / len(statuses))
@@ -166,7 +154,7 @@ def year_chart(lines: Iterable[FundingLine], heading: str, prefix: str = "diagra
             },
         )
     )
-    parts.append(_legend(prefix, statuses, TOP + plot_h + 36))
+    parts.append(_legend(prefix, tuple(statuses), TOP + plot_h + 36))
 
     first, last = years[0], years[-1]
     span = str(first) if first == last else f"{first}–{last}"
@@ -181,7 +169,32 @@ def year_chart(lines: Iterable[FundingLine], heading: str, prefix: str = "diagra
     return YearChart(document, by_year)
 
 
-def _legend(prefix: str, statuses: list[str], y: float) -> str:
+@lru_cache(maxsize=1024)
+def _axis(ticks: tuple[int, ...]) -> str:
+    """Grid lines and amounts from zero to the top tick."""
+    plot_h = HEIGHT - TOP - BOTTOM
+    scale = plot_h / ticks[-1]
+    axis = []
+    for tick in ticks:
+        y = TOP + plot_h - tick * scale
+        axis.append(
+            svg.element(
+                "line",
+                {"x1": LEFT, "x2": WIDTH - RIGHT, "y1": y, "y2": y, "stroke": svg.GRID},
+            )
+        )
+        axis.append(
+            svg.element(
+                "text",
+                {"x": LEFT - 8, "y": y + 4, "text-anchor": "end", "fill": svg.MUTED},
+                svg.text(formatting.amount_short(tick)),
+            )
+        )
+    return svg.element("g", {"class": "diagram__axel", "font-size": 12}, *axis)
+
+
+@lru_cache(maxsize=1024)
+def _legend(prefix: str, statuses: tuple[str, ...], y: float) -> str:
     items = []
     x = float(LEFT)
     for status in statuses:
