@@ -885,18 +885,23 @@ def _trail_row(key: TrailKey, lines: list[FundingLine], parts: _Parts) -> tuple[
     each once, in the order they were declared), and its sum."""
     site = parts.site
     payer, receiver, project = key
-    amount = sum(line.amount for line in lines)
-    years = tuple(sorted({line.year for line in lines}))
-    sources: dict[tuple[str, str], str] = {}
-    for line in lines:
-        if (line.source_kind, line.source_id) not in sources:
-            sources[(line.source_kind, line.source_id)] = f"<li>{site.source_link(line)}</li>\n"
+    years: tuple[int, ...]
+    if len(lines) == 1:  # most trails of a year: nothing to add up, sort or leave out
+        sources = lines
+        amount, years = lines[0].amount, (lines[0].year,)
+    else:
+        amount = sum(line.amount for line in lines)
+        years = tuple(sorted({line.year for line in lines}))
+        first_of: dict[tuple[str, str], FundingLine] = {}
+        for line in lines:
+            first_of.setdefault((line.source_kind, line.source_id), line)
+        sources = list(first_of.values())
+    items = "".join([f"<li>{site.source_link(line)}</li>\n" for line in sources])
     project_cell = f"<td>{site.project_link(project)}</td>\n" if project else _NO_PROJECT_CELL
     row = (
         f"{parts.pair_cells(payer, receiver)}{project_cell}{parts.year_cell(years)}"
         f'<td class="tal" data-varde="{amount}">{formatting.amount(amount)}</td>\n'
-        f'<td class="kalla"><ul class="ren-lista">\n{"".join(sources.values())}</ul></td>\n'
-        "</tr>\n"
+        f'<td class="kalla"><ul class="ren-lista">\n{items}</ul></td>\n</tr>\n'
     )
     return row, amount
 
