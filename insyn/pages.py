@@ -606,7 +606,7 @@ def entry_date(decision: Decision) -> dt.date:
 
 
 def sitemap(entity: tuple[str, ...], site: SiteView) -> Context:
-    return {"urls": entity}
+    return {"urls": [site.absolute(url) for url in entity]}
 
 
 def robots(entity: None, site: SiteView) -> Context:
