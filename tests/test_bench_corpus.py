@@ -27,3 +27,17 @@ def test_corpus_is_deterministic_and_checks_clean(tmp_path: Path) -> None:
 
 def test_a_different_seed_gives_a_different_corpus(tmp_path: Path) -> None:
     assert tree(generate(10, tmp_path / "a", seed=1)) != tree(generate(10, tmp_path / "b", seed=2))
+
+
+def test_the_write_floor_writes_the_same_files_and_cleans_up(tmp_path: Path) -> None:
+    from tests.bench import run
+
+    site = tmp_path / "site"
+    (site / "beslut/a").mkdir(parents=True)
+    (site / "beslut/a/index.html").write_bytes(b"<p>a</p>")
+    (site / "data.json").write_bytes(b"{}" * 70_000)
+    copy = tmp_path / "copy"
+    run._write_files(copy, [("beslut/a/index.html", b"<p>a</p>"), ("data.json", b"{}" * 70_000)])
+    assert tree(copy) == tree(site)
+    assert run.write_floor(site, tmp_path / "work", runs=2) > 0
+    assert not (tmp_path / "work" / "write-floor").exists()

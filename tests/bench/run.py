@@ -5,7 +5,10 @@ full build (no output, no cache), a warm full build (nothing changed), the
 search indexing step on its own, and the time from saving an edited
 decision to the new page being served by `serve`. Wall times are medians of
 BENCH_RUNS runs (default 3); peak RSS is of the whole process tree, sampled
-from /proc. Results are printed and written to tests/bench/results.json.
+from /proc. A cold build's CPU seconds are split into user and system time
+(`cold_user_s`, `cold_system_s`), and `write_floor_s` is how long a program that
+does nothing else takes to write the same files (`write_floor`). Results are
+printed and written to tests/bench/results.json.
 Nothing here asserts a time: machines are shared and noisy.
 
 When `hugo` is on PATH (Debian: `apt-get install hugo`; optional, CI does not
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -72,8 +76,14 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
+#: CPU seconds (user, system) of the last command `timed` ran, its workers included.
+last_cpu: tuple[float, float] = (0.0, 0.0)
+
+
 def timed(args: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS (KiB) of one command."""
+    """Wall seconds and peak tree RSS (KiB) of one command; its CPU time in `last_cpu`."""
+    global last_cpu
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -81,10 +91,70 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int]:
         peak = max(peak, tree_rss_kib(process.pid))
         time.sleep(0.05)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    last_cpu = (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         stderr = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-2000:]}")
     return elapsed, peak
+
+
+def write_floor(site_folder: Path, workdir: Path, runs: int) -> float:
+    """Median seconds for a program that does nothing else to write the same files.
+
+    The built site's files (same paths, same bytes) are read into memory, then written
+    into a fresh folder on the same disk by as many forked processes as the build uses,
+    with the same system calls as the build (`open` with `O_EXCL`, `write`, `close`;
+    `mkdir` where a folder is missing). On a machine whose disk or memory is slow to
+    take new pages this is a large and noisy part of a cold build, which no generator
+    can avoid: the row's `write_floor_s` says how large it was in this run.
+    """
+    files = [
+        (path.relative_to(site_folder).as_posix(), path.read_bytes())
+        for path in sorted(site_folder.rglob("*"))
+        if path.is_file()
+    ]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    target = workdir / "write-floor"
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        start = time.perf_counter()
+        children = []
+        for share in range(cores):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the forked writer
+                code = 0
+                try:
+                    _write_files(target, files[share::cores])
+                except BaseException:
+                    code = 1
+                os._exit(code)
+            children.append(pid)
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        times.append(time.perf_counter() - start)
+        if failed:
+            raise SystemExit("writing the files for the write floor failed")
+    shutil.rmtree(target, ignore_errors=True)
+    return statistics.median(times)
+
+
+def _write_files(target: Path, files: list[tuple[str, bytes]]) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    for relative, data in files:
+        path = os.path.join(target, relative)
+        try:
+            descriptor = os.open(path, flags, 0o666)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            descriptor = os.open(path, flags, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
 
 
 def site(*args: str) -> list[str]:
@@ -171,13 +241,17 @@ def bench(n: int, runs: int, workdir: Path, executable: str | None) -> dict[str,
         generate(n, root)
     out, cache = root / "_site", root / ".cache"
     cold, warm, search, peaks = [], [], [], []
+    user, system = [], []
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         seconds, peak = timed(site("build", "--no-search"), root)
         cold.append(seconds)
         peaks.append(peak)
+        user.append(last_cpu[0])
+        system.append(last_cpu[1])
     cold_peak = max(peaks)
+    floor = write_floor(out, workdir, runs)
     versus = bench_hugo(root, runs, workdir, executable) if executable else {}
     for _ in range(runs):
         seconds, peak = timed(site("build", "--no-search"), root)
@@ -195,6 +269,9 @@ def bench(n: int, runs: int, workdir: Path, executable: str | None) -> dict[str,
         "decisions": n,
         "pages": pages,
         "cold_build_s": round(cold_median, 2),
+        "cold_user_s": round(statistics.median(user), 1),
+        "cold_system_s": round(statistics.median(system), 1),
+        "write_floor_s": round(floor, 2),
         "warm_build_s": round(statistics.median(warm), 2),
         "search_index_s": round(statistics.median(search), 2),
         "edit_to_served_ms": round(statistics.median(edits) * 1000),
