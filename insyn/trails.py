@@ -698,6 +698,27 @@ def sankey(
     )
 
 
+def _band(
+    href: str,
+    title: str,
+    columns: tuple[str, str, str],
+    top0: str,
+    top1: str,
+    bottom0: str,
+    bottom1: str,
+    colour: str,
+) -> str:
+    """One linked band from (left, top0-bottom0) to (right, top1-bottom1): all parts are
+    already escaped or formatted numbers."""
+    left, middle, right = columns
+    return (
+        f'<a href="{href}" tabindex="-1"><title>{title}</title><path '
+        f'd="M{left} {top0} C{middle} {top0} {middle} {top1} {right} {top1} '
+        f"L{right} {bottom1} C{middle} {bottom1} {middle} {bottom0} {left} {bottom0} Z"
+        f'" fill="{colour}" fill-opacity="0.38"/></a>'
+    )
+
+
 def _bands_to_recipients(layout: _Layout, recipient_x: float, colour: str, word: str) -> list[str]:
     """Funder -> recipient, stacked in each node in the order of the other end.
 
@@ -719,13 +740,9 @@ def _bands_to_recipients(layout: _Layout, recipient_x: float, colour: str, word:
             y1, top1 = free[target]
             y0 += thickness
             bottom0, bottom1 = f(y0), f(y1 + thickness)
-            bands.append(
-                f'<a href="{named.href}" tabindex="-1"><title>{funder.named.name} till '
-                f"{named.name}: {amount(value)} {word}</title><path "
-                f'd="M{left} {top0} C{middle} {top0} {middle} {top1} {right} {top1} '
-                f"L{right} {bottom1} C{middle} {bottom1} {middle} {bottom0} {left} {bottom0} Z"
-                f'" fill="{colour}" fill-opacity="0.38"/></a>'
-            )
+            title = f"{funder.named.name} till {named.name}: {amount(value)} {word}"
+            columns = (left, middle, right)
+            bands.append(_band(named.href, title, columns, top0, top1, bottom0, bottom1, colour))
             top0 = bottom0
             free[target] = (y1 + thickness, bottom1)
     return bands
@@ -762,13 +779,9 @@ def _bands_to_projects(layout: _Layout, bands: list[str], colour: str, word: str
             y1, top1 = free[project]
             y0 += thickness
             bottom0, bottom1 = f(y0), f(y1 + thickness)
-            bands.append(
-                f'<a href="{named.href}" tabindex="-1"><title>{name} för projektet '
-                f"{named.name}: {amount(value)} {word}</title><path "
-                f'd="M{left} {top0} C{middle} {top0} {middle} {top1} {right} {top1} '
-                f"L{right} {bottom1} C{middle} {bottom1} {middle} {bottom0} {left} {bottom0} Z"
-                f'" fill="{colour}" fill-opacity="0.38"/></a>'
-            )
+            title = f"{name} för projektet {named.name}: {amount(value)} {word}"
+            columns = (left, middle, right)
+            bands.append(_band(named.href, title, columns, top0, top1, bottom0, bottom1, colour))
             top0 = bottom0
             free[project] = (y1 + thickness, bottom1)
     return stubs
