@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from markupsafe import Markup, escape
 
 from insyn import formatting
@@ -111,7 +111,9 @@ def _calendar(name: str, events: list[bytes]) -> bytes:
     calendar.add("prodid", "-//Insyn//Sammanträden//SV")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # TEXT, escaped as such: icalendar writes an X- property it does not know verbatim, and
+    # refuses a line break in it (an organisation's name may hold one, or a comma).
+    calendar.add("x-wr-calname", vText(name))
     written = bytes(calendar.to_ical())
     end = b"END:VCALENDAR\r\n"
     assert written.endswith(end)  # icalendar writes a component's subcomponents last, before it
