@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
+from insyn.formatting import amount, status_word
 from insyn.history import NO_HISTORY, Change, History, content_relative
 from insyn.ledger import Totals
 from insyn.link import SiteGraph
@@ -170,6 +171,38 @@ class SiteView:
                 entry = fragments[key] = (item, Markup(macro(item, *options)))
             parts.append(entry[1])
         return Markup("".join(parts))
+
+    def funding_row(
+        self, line: FundingLine, show_project: bool, show_source: bool, columns: int
+    ) -> Markup:
+        """A funding line's table row, and its note's, for `_macros.html`'s `funding_table`.
+
+        Written here rather than as a macro: a big site has 20,000 lines in up to three
+        column sets, and the macro's calls were a tenth of the cold build's rendering.
+        """
+        status, word = escape(line.status), escape(status_word(line.status))
+        cells = [
+            f"<tr>\n<td>{self.org_link(line.from_id)}</td>\n<td>{self.org_link(line.to_id)}</td>\n"
+            f"<td>{self.year_link(line.year)}</td>\n"
+            f'<td class="tal">{escape(amount(line.amount))}</td>\n'
+            f'<td><span class="status status--{status}">{word}</span></td>\n'
+        ]
+        if show_project:
+            project = (
+                self.project_link(line.project_id)
+                if line.project_id
+                else '<span class="tomt">Inget projekt</span>'
+            )
+            cells.append(f"<td>{project}</td>")
+        if show_source:
+            cells.append(f'<td class="kalla">{self.source_link(line)}</td>')
+        cells.append("</tr>\n")
+        if line.note:
+            cells.append(
+                f'<tr class="noteringsrad"><td colspan="{escape(columns)}"><span '
+                f'class="notering__etikett">Anmärkning:</span> {escape(line.note)}</td></tr>\n'
+            )
+        return Markup("".join(cells))
 
     def year_links(self, years: Iterable[int]) -> Markup:
         return _COMMA.join(self.year_link(year) for year in years)
