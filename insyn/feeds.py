@@ -7,7 +7,7 @@ byte for byte the same.
 Both are also written mostly in Python rather than by their general tools,
 because a big site has thousands of entries and events (10,000 decisions:
 23 feeds of ~1,000 entries, 15 calendars of ~700 events). An Atom entry is
-written once per process (`_entry`) and shared by the feeds of the district
+written once per graph (`_entry`) and shared by the feeds of the district
 and of every funder it names (the site feed's `feed.xml` took ~70 µs an
 entry); an event is written by `_event` rather than by icalendar, which
 builds and folds every line character by character (~0.25 ms an event) and
@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, vText
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from insyn import formatting
 from insyn.link import SiteGraph
@@ -50,7 +50,7 @@ def org_feed(entity: Organisation, site: SiteView) -> Context:
     """Every decision involving one district or funder, laid out as the site feed (`feed.xml`)."""
     decisions = site.decisions(_involving(site.graph, entity))
     return {
-        "entries": Markup("".join([_entry(d, site) for d in decisions])),
+        "entries": site.each(_entry, decisions, site),
         "updated": max((entry_date(d) for d in decisions), default=None),
         "feed_title": f"{site.settings.title} – beslut som gäller {entity.name}",
         "feed_id": site.absolute(org_url(entity)),
@@ -59,30 +59,20 @@ def org_feed(entity: Organisation, site: SiteView) -> Context:
     }
 
 
-# Decision id -> (the decision, its district, its URL, its entry): what an entry was made of,
-# compared by identity, so that an edited decision or district (`serve`) gets a new entry.
-_entries: dict[str, tuple[Decision, Organisation, str, str]] = {}
-
-
 def _entry(decision: Decision, site: SiteView) -> str:
-    """One Atom entry, exactly as the loop of `feed.xml` writes it (escaped as Jinja would)."""
+    """One Atom entry, exactly as the loop of `feed.xml` writes it (escaped as Jinja would).
+    Made once per graph through `SiteView.each`: a decision is in several feeds."""
     district = site.org(decision.district)
-    url = site.absolute(site.decision_url(decision.id))
-    made = _entries.get(decision.id)
-    if made is not None and made[0] is decision and made[1] is district and made[2] == url:
-        return made[3]
-    link = escape(url)
+    link = escape(site.absolute(site.decision_url(decision.id)))
     word = escape(formatting.kind_word(decision.kind))
     when = escape(formatting.date(decision.date) if decision.date else decision.year)
-    entry = (
+    return (
         f"<entry>\n<title>{escape(decision.title)}</title>\n<id>{link}</id>\n"
         f'<link rel="alternate" type="text/html" href="{link}"/>\n'
         f"<updated>{entry_date(decision).isoformat()}T00:00:00Z</updated>\n"
         f"<summary>{word} i {escape(district.name)}, {when}.</summary>\n"
         f'<category term="{escape(decision.kind)}" label="{word}"/>\n</entry>\n'
     )
-    _entries[decision.id] = (decision, district, url, entry)
-    return entry
 
 
 def meetings(entity: Organisation, site: SiteView) -> bytes:
