@@ -79,8 +79,11 @@ def amount(value: int) -> str:
 def amount_short(value: int) -> str:
     """An axis label: `5630000` -> `5,6 mnkr`, `250000` -> `250 tkr`, `900` -> `900 kr`."""
     if value >= 1_000_000:
-        short = format_decimal(round(value / 1_000_000, 1), format="#,##0.#", locale=LOCALE)
-        return f"{_GROUP_SPACES.sub(NBSP, short)}{NBSP}mnkr"
+        # Babel's `#,##0.#` of the millions rounded to tenths, written as Babel writes it
+        # (~20 µs a call, and a trails diagram labels every node); `test_site.py` compares.
+        whole, _, tenth = f"{round(value / 1_000_000, 1):.1f}".partition(".")
+        short = number(int(whole)) + ("" if tenth == "0" else f",{tenth}")
+        return f"{short}{NBSP}mnkr"
     if value >= 1_000:
         return f"{number(round(value / 1_000))}{NBSP}tkr"
     return amount(value)

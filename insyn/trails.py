@@ -592,23 +592,6 @@ def _number(nodes: list[_Node]) -> None:
         node.order = index
 
 
-def _amount_short(value: int) -> str:
-    """`formatting.amount_short`, remembered where Babel writes it (~20 µs a call).
-
-    From a million up it depends only on the tenths of millions shown, its first
-    argument to Babel, so an amount with the same tenths says the same
-    (`test_trails.py` checks it).
-    """
-    if value < 1_000_000:
-        return formatting.amount_short(value)
-    tenths = round(value / 1_000_000, 1)
-    text = _MILLIONS.get(tenths)
-    if text is None:
-        text = _MILLIONS[tenths] = formatting.amount_short(value)
-    return text
-
-
-_MILLIONS: dict[float, str] = {}
 _NO_PROJECT_LOWER = svg.text(NO_PROJECT.lower())
 
 
@@ -806,7 +789,7 @@ def _node(node: _Node, column: _Column, colour: str, word: str) -> str:
         f'fill="{colour}"/><text class="sankey__etikett" x="{column.label_x}" '
         f'y="{f(node.y + node.height / 2 + 4.5)}" text-anchor="{column.anchor}" '
         f'fill="{svg.TEXT}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" '
-        f'paint-order="stroke">{named.short} ({_amount_short(node.value)})</text></a>'
+        f'paint-order="stroke">{named.short} ({formatting.amount_short(node.value)})</text></a>'
     )
 
 
