@@ -153,22 +153,22 @@ class SiteView:
             link = self._links[("decision", decision_id)] = _link(decision_url(decision_id), title)
         return link
 
-    def each(self, macro: Callable[..., str], items: Iterable[object], *options: object) -> Markup:
-        """`macro(item, *options)` for every item, joined; each made once per graph.
+    def each(self, make: Callable[..., str], items: Iterable[object], *options: object) -> Markup:
+        """`make(item, *options)` for every item, joined; each made once per graph.
 
         A funding line or a decision is a row in many tables (its own page, its district's,
-        its funders', its year's, the lists of all decisions), and a macro call per row was
-        most of the cost of those pages. Only for macros whose output depends on nothing but
-        their arguments and the site. The cache keeps each item, so its id is never reused
-        for another object while the entry lives.
+        its funders', its year's, the lists of all decisions) and an entry in several feeds,
+        and making each again was most of the cost of those pages. Only for a macro or a
+        function whose output depends on nothing but its arguments and the site. The cache
+        keeps each item, so its id is never reused for another object while the entry lives.
         """
         fragments = self._fragments
         parts = []
         for item in items:
-            key = (macro, id(item), options)
+            key = (make, id(item), options)
             entry = fragments.get(key)
             if entry is None or entry[0] is not item:
-                entry = fragments[key] = (item, Markup(macro(item, *options)))
+                entry = fragments[key] = (item, Markup(make(item, *options)))
             parts.append(entry[1])
         return Markup("".join(parts))
 
