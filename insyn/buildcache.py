@@ -253,7 +253,7 @@ def load_source_cache(out: Path) -> SourceCache:
 def save_source_cache(out: Path, cache: SourceCache) -> None:
     """Write the entries this build used, unless the file on disk already holds exactly them."""
     kept = cache.pruned()
-    if not cache.changed and len(kept.entries) == len(cache.entries):
+    if not cache.changed and kept.count() == cache.count():
         return
     folder = cache_folder(out)
     folder.mkdir(parents=True, exist_ok=True)

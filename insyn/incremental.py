@@ -143,7 +143,10 @@ def build(
         preload(options.content, sources)
         result = read_site(options.content, options.data, options.drafts, sources)
         if in_memory:
-            sources.entries = sources.pruned().entries
+            # serve keeps the parsed entries; the pickled forms would only be saved
+            kept = ((key, sources.get(key)) for key in sources.used)
+            sources.entries = {key: entry for key, entry in kept if entry is not None}
+            sources.pickled = {}
         else:
             save_source_cache(out, sources)
             sources = None  # parsed YAML is not needed to render: keep it out of the workers

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,10 @@ class LoadedSources:
     file_count: int = 0
 
 
+#: A content file in a `SourceCache`: kind, path as shown, SHA-1 of its text.
+SourceKey = tuple[str, str, str]
+
+
 @dataclass
 class CachedFile:
     """One content file as loaded and validated, with the problems each stage found in it."""
@@ -76,27 +81,70 @@ class SourceCache:
     once. `serve` keeps one in memory; `build` keeps one in `.cache/` (see `buildcache`).
     Problems are kept per file and replayed, so `check` output is the same either way."""
 
-    entries: dict[tuple[str, str, str], CachedFile] = field(default_factory=dict)
-    used: set[tuple[str, str, str]] = field(default_factory=set)
+    entries: dict[SourceKey, CachedFile] = field(default_factory=dict)
+    used: set[SourceKey] = field(default_factory=set)
     #: True once an entry was added or completed since the cache was made or read
     changed: bool = False
     #: The text digest of files `preload` read during this build, by path, with the size
     #: and modification time they had: a file that still has them need not be read again.
     #: Never saved.
     digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    #: Entries pickled one by one, as `.cache/` holds them or a preload worker sent them:
+    #: unpickled only when asked for, and saved as they are rather than pickled again.
+    pickled: dict[SourceKey, bytes] = field(default_factory=dict)
+
+    def get(self, key: SourceKey) -> CachedFile | None:
+        entry = self.entries.get(key)
+        if entry is None and key in self.pickled:
+            entry = self.entries[key] = pickle.loads(self.pickled[key])
+        return entry
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries or key in self.pickled
+
+    def count(self) -> int:
+        return len(self.entries.keys() | self.pickled.keys())
+
+    def add(self, key: SourceKey, entry: CachedFile) -> None:
+        self.entries[key] = entry
+        self.pickled.pop(key, None)
+        self.changed = True
+
+    def add_pickled(self, key: SourceKey, pickled: bytes) -> None:
+        """An entry a preload worker made and pickled (`pickle_entry`)."""
+        self.entries.pop(key, None)
+        self.pickled[key] = pickled
+        self.changed = True
+
+    def completed(self, key: SourceKey) -> None:
+        """The entry for `key` was changed in place: its pickled form is out of date."""
+        self.pickled.pop(key, None)
+        self.changed = True
 
     def pruned(self) -> SourceCache:
         """Only the entries the last read used: the cache never outgrows the site."""
-        return SourceCache({k: v for k, v in self.entries.items() if k in self.used})
+        return SourceCache(
+            {k: v for k, v in self.entries.items() if k in self.used},
+            pickled={k: v for k, v in self.pickled.items() if k in self.used},
+        )
 
     def __getstate__(self) -> dict[str, object]:
-        return {"entries": self.entries}
+        pickled = dict(self.pickled)
+        for key, entry in self.entries.items():
+            if key not in pickled:
+                pickled[key] = pickle_entry(entry)
+        return {"pickled": pickled}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.entries = state["entries"]  # type: ignore[assignment]
+        self.entries = {}
+        self.pickled = state["pickled"]  # type: ignore[assignment]
         self.used = set()
         self.changed = False
         self.digests = {}
+
+
+def pickle_entry(entry: CachedFile) -> bytes:
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def display(path: Path) -> str:
@@ -199,12 +247,12 @@ def load_content_file(
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
     key = (kind, shown, digest)
     cache.used.add(key)
-    entry = cache.entries.get(key)
+    entry = cache.get(key)
     if entry is None:
         found = Problems()
         source = _parse_content(kind, path, shown, text, found, digest)
-        entry = cache.entries[key] = CachedFile(source, tuple(found.items))
-        cache.changed = True
+        entry = CachedFile(source, tuple(found.items))
+        cache.add(key, entry)
     problems.items.extend(entry.problems)
     return entry.source
 
@@ -223,7 +271,7 @@ def _known_entry(kind: str, path: Path, shown: str, cache: SourceCache) -> Cache
     if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
         return None
     key = (kind, shown, digest)
-    entry = cache.entries.get(key)
+    entry = cache.get(key)
     if entry is not None:
         cache.used.add(key)
     return entry

@@ -20,7 +20,15 @@ import time
 from pathlib import Path
 
 from insyn.engine import workers
-from insyn.load import CONTENT_KINDS, CachedFile, SourceCache, _parse_content, display, read_text
+from insyn.load import (
+    CONTENT_KINDS,
+    CachedFile,
+    SourceCache,
+    _parse_content,
+    display,
+    pickle_entry,
+    read_text,
+)
 from insyn.problems import Problems
 from insyn.validate import validate_file
 
@@ -29,7 +37,8 @@ PARALLEL_MINIMUM = 500
 
 Job = tuple[str, str, str]  # kind, path, path as shown
 Key = tuple[str, str, str]
-Read = tuple[str, tuple[int, int, str] | None, Key | None, CachedFile | None]
+#: path, (size, mtime, digest) when settled, and the new entry's key and pickled form
+Read = tuple[str, tuple[int, int, str] | None, Key | None, bytes | None]
 #: A file modified this recently may change again within the file system's time
 #: granularity without a new modification time (git's "racy" rule): read it again later.
 RACY_NS = 2_000_000_000
@@ -75,7 +84,7 @@ def preload(content: Path, cache: SourceCache) -> int:
                     if stamp is not None:
                         cache.digests[path] = stamp
                     if key is not None and made is not None:
-                        cache.entries[key] = made
+                        cache.add_pickled(key, made)
                         parsed += 1
             ahead.join()  # no thread may be left running when the renderers fork
     finally:
@@ -124,7 +133,7 @@ def _read(jobs: list[Job]) -> list[Read]:
         settled = time.time_ns() - stat.st_mtime_ns > RACY_NS
         stamp = (stat.st_size, stat.st_mtime_ns, digest) if settled else None
         key = (kind, shown, digest)
-        if key in _CACHE.entries:
+        if key in _CACHE:
             done.append((name, stamp, None, None))
             continue
         found = Problems()
@@ -134,5 +143,6 @@ def _read(jobs: list[Job]) -> list[Read]:
             checked = Problems()
             entry.valid = validate_file(source, checked)
             entry.valid_problems = tuple(checked.items)
-        done.append((name, stamp, key, entry))
+        # Pickled here, on every core, in the form the cache is saved in (see `SourceCache`).
+        done.append((name, stamp, key, pickle_entry(entry)))
     return done

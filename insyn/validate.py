@@ -52,7 +52,8 @@ def validate(
             problems.error(source.path, 1, f"duplicate {source.kind} id '{source.stem}'")
             continue
         seen[key] = source.path
-        entry = cache.entries.get((source.kind, source.path, source.digest)) if cache else None
+        cache_key = (source.kind, source.path, source.digest)
+        entry = cache.get(cache_key) if cache is not None else None
         if entry is None or cache is None:
             ok = validate_file(source, problems)
         else:
@@ -60,7 +61,7 @@ def validate(
                 found = Problems()
                 entry.valid = validate_file(source, found)
                 entry.valid_problems = tuple(found.items)
-                cache.changed = True
+                cache.completed(cache_key)
             problems.items.extend(entry.valid_problems)
             ok = entry.valid
         if ok:

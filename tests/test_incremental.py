@@ -342,6 +342,51 @@ def test_parallel_preload_reads_what_a_serial_read_does(
     assert result.graph == expected.graph and result.problems.items == expected.problems.items
 
 
+def test_the_source_cache_saves_the_workers_bytes_and_what_validation_completed(
+    site: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries come from the preload workers pickled and are saved as those bytes; an entry
+    validated later (here: made by a serial read) is saved with its verdict; a reloaded cache
+    gives back equal entries and needs no parsing."""
+    import dataclasses
+    import pickle
+
+    from insyn import preload as preloading
+    from insyn.load import SourceCache, pickle_entry
+    from insyn.pipeline import read_site
+
+    monkeypatch.setattr(preloading, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(preloading, "prefetch", lambda paths: None)
+    cache = SourceCache()
+    assert preloading.preload(Path("content"), cache) == 8
+    sent = dict(cache.pickled)
+    assert len(sent) == 8 and not cache.entries  # nothing unpickled before it is asked for
+    site.decision("2007-beslut-9", title="Skriven efter förladdningen")  # read serially
+    expected = read_site(Path("content"), Path("data"), False, cache)
+    assert cache.count() == 9 and cache.changed
+    saved: SourceCache = pickle.loads(pickle.dumps(cache.pruned()))
+    assert {k: saved.pickled[k] for k in sent} == sent  # as the workers sent them
+    late = next(k for k in saved.pickled if k not in sent)
+    assert saved.get(late) == cache.entries[late] and saved.entries[late].valid is True
+    assert all(saved.get(key) == cache.get(key) for key in cache.entries)
+    # An entry saved before validation judged it is saved again with the verdict.
+    unjudged = dataclasses.replace(saved.entries[late], valid=None, valid_problems=())
+    saved.add_pickled(late, pickle_entry(unjudged))
+    saved.changed = False
+    read_site(Path("content"), Path("data"), False, saved)
+    assert saved.changed
+    judged: SourceCache = pickle.loads(pickle.dumps(saved.pruned()))
+    assert judged.get(late) == cache.entries[late]
+    saved = judged
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a cached file was parsed again")
+
+    monkeypatch.setattr("insyn.load._parse_content", refuse)
+    again = read_site(Path("content"), Path("data"), False, saved)
+    assert again.graph == expected.graph and again.problems.items == expected.problems.items
+
+
 def test_prefetch_passes_over_what_it_cannot_open(tmp_path: Path) -> None:
     from insyn.preload import prefetch
 
