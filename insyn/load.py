@@ -111,8 +111,9 @@ class SourceCache:
         self.changed = True
 
     def add_pickled(self, key: SourceKey, pickled: bytes) -> None:
-        """An entry a preload worker made and pickled (`pickle_entry`)."""
-        self.entries.pop(key, None)
+        """An entry a preload worker made and pickled (`pickle_entry`), unpickled at once:
+        `preload` calls this while the other workers still parse."""
+        self.entries[key] = pickle.loads(pickled)
         self.pickled[key] = pickled
         self.changed = True
 

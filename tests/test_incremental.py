@@ -347,7 +347,7 @@ def test_the_source_cache_saves_the_workers_bytes_and_what_validation_completed(
 ) -> None:
     """Entries come from the preload workers pickled and are saved as those bytes; an entry
     validated later (here: made by a serial read) is saved with its verdict; a reloaded cache
-    gives back equal entries and needs no parsing."""
+    gives back equal entries, unpickled when asked for, and needs no parsing."""
     import dataclasses
     import pickle
 
@@ -360,11 +360,12 @@ def test_the_source_cache_saves_the_workers_bytes_and_what_validation_completed(
     cache = SourceCache()
     assert preloading.preload(Path("content"), cache) == 8
     sent = dict(cache.pickled)
-    assert len(sent) == 8 and not cache.entries  # nothing unpickled before it is asked for
+    assert len(sent) == 8 and cache.entries.keys() == sent.keys()
     site.decision("2007-beslut-9", title="Skriven efter förladdningen")  # read serially
     expected = read_site(Path("content"), Path("data"), False, cache)
     assert cache.count() == 9 and cache.changed
     saved: SourceCache = pickle.loads(pickle.dumps(cache.pruned()))
+    assert not saved.entries
     assert {k: saved.pickled[k] for k in sent} == sent  # as the workers sent them
     late = next(k for k in saved.pickled if k not in sent)
     assert saved.get(late) == cache.entries[late] and saved.entries[late].valid is True
