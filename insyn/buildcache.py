@@ -247,7 +247,15 @@ def load_source_cache(out: Path) -> SourceCache:
     try:
         with (cache_folder(out) / SOURCE_CACHE).open("rb") as stream:
             cache = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ValueError,
+        TypeError,
+        KeyError,
+    ):
         return SourceCache()
     return cache if isinstance(cache, SourceCache) else SourceCache()
 

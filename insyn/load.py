@@ -137,8 +137,9 @@ class SourceCache:
         return {"pickled": pickled}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.entries = {}
-        self.pickled = state["pickled"]  # type: ignore[assignment]
+        # A cache saved before entries were pickled one by one holds them whole.
+        self.entries = state.get("entries", {})  # type: ignore[assignment]
+        self.pickled = state.get("pickled", {})  # type: ignore[assignment]
         self.used = set()
         self.changed = False
         self.digests = {}

@@ -255,6 +255,33 @@ def test_sources_cache_replays_problems(site: Corpus) -> None:
     assert data["title"]
 
 
+@pytest.mark.parametrize("saved", ["whole entries", "truncated", "no entries"])
+def test_a_source_cache_of_another_shape_does_not_stop_the_build(site: Corpus, saved: str) -> None:
+    """A cache written by an older version (entries pickled whole), cut short, or holding
+    something else is read as far as it is usable and never costs a traceback."""
+    import pickle
+
+    from insyn.buildcache import SOURCE_CACHE, cache_folder
+    from insyn.load import SourceCache
+
+    build()
+    path = cache_folder(Path("_site")) / SOURCE_CACHE
+    cache: SourceCache = pickle.loads(path.read_bytes())
+    entries = {key: cache.get(key) for key in list(cache.pickled)}
+    state = {"whole entries": {"entries": entries}, "no entries": {"other": 1}}.get(saved)
+    if state is None:
+        path.write_bytes(path.read_bytes()[:1000])
+    else:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(SourceCache, "__getstate__", lambda self: state)
+            path.write_bytes(pickle.dumps(SourceCache()))
+    if saved == "whole entries":
+        assert pickle.loads(path.read_bytes()).entries == entries
+    edit_body(site)
+    build()
+    assert tree(site.out) == clean_build()
+
+
 @pytest.mark.parametrize("failing_in", ["main", "helper"])
 def test_a_failure_in_parallel_rendering_fails_the_build_and_leaves_the_site(
     site: Corpus, monkeypatch: pytest.MonkeyPatch, failing_in: str
