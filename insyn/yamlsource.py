@@ -44,6 +44,19 @@ _Loader.yaml_implicit_resolvers = {
 #: Keys are names; `1:`, `true:` or `null:` would become numbers, booleans or None.
 _TEXT_KEY_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge")
 
+_STR, _INT, _BOOL, _NULL, _MAP, _SEQ = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null", "map", "seq")
+)
+#: The values content can hold: JSON's. `!!binary`, `!!timestamp`, `!!set` and the like
+#: would make bytes, dates or sets that no schema or page expects.
+_ALLOWED_TAGS = {_STR, _INT, _BOOL, _NULL, _MAP, _SEQ, "tag:yaml.org,2002:float"}
+_BOOLEANS = yaml.constructor.SafeConstructor.bool_values
+#: An integer PyYAML reads with plain `int()`: no octal, hex, binary, `_` or `1:30`.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+#: What `_walk` gives for a value it leaves to PyYAML's constructor: a float, an integer
+#: in another notation, a merge key, an alias of a list or mapping (the same object twice).
+_UNUSUAL: Any = object()
+
 
 class YamlError(Exception):
     """A YAML problem at a 1-based line of the file it came from."""
@@ -85,14 +98,16 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         if node is None:
             return YamlDocument(None, {(): offset})
         lines: dict[KeyPath, int] = {(): node.start_mark.line + offset}
-        _walk(node, (), lines, offset, [0], 0)
+        data = _walk(node, (), lines, offset, [0], 0, set())
+        if data is not _UNUSUAL:
+            return YamlDocument(data, lines)
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else offset
             raise YamlError(line, f"invalid YAML: {_describe(exc, offset)}") from None
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
+        except (yaml.YAMLError, ValueError, TypeError, IndexError) as exc:
             raise YamlError(offset, f"invalid YAML: {exc}") from None
         return YamlDocument(data, lines)
     finally:
@@ -115,27 +130,49 @@ def _walk(
     offset: int,
     count: list[int],
     depth: int,
-) -> None:
-    """Record lines, refuse alias bombs and deep nesting, catch duplicate keys."""
+    seen: set[int],
+) -> Any:
+    """Record lines, refuse alias bombs, deep nesting, duplicate keys and tags content has no
+    use for; and make the value on the way, as PyYAML's SafeConstructor would (it is most of
+    the cost of a file), or `_UNUSUAL` where only that constructor should."""
     count[0] += 1
+    line = node.start_mark.line + offset
     if count[0] > MAX_NODES:
-        raise YamlError(
-            node.start_mark.line + offset,
-            f"YAML too large: more than {MAX_NODES} values (an alias bomb?)",
-        )
+        raise YamlError(line, f"YAML too large: more than {MAX_NODES} values (an alias bomb?)")
     if depth > MAX_DEPTH:
-        raise YamlError(
-            node.start_mark.line + offset, f"YAML nested deeper than {MAX_DEPTH} levels"
-        )
-    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
-        bad = _UNWRITABLE.search(node.value)
+        raise YamlError(line, f"YAML nested deeper than {MAX_DEPTH} levels")
+    tag = node.tag
+    if tag not in _ALLOWED_TAGS:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlError(line, f"the tag {shown} is not allowed: write text, numbers, lists")
+    if isinstance(node, yaml.ScalarNode):
+        value = node.value
+        bad = _UNWRITABLE.search(value)
         if bad:
             raise YamlError(
-                node.start_mark.line + offset,
-                f"text contains the control character U+{ord(bad.group()):04X}: remove it",
+                line, f"text contains the control character U+{ord(bad.group()):04X}: remove it"
             )
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        if tag == _STR:
+            return value
+        if tag == _BOOL:
+            if value.lower() not in _BOOLEANS:
+                raise YamlError(line, f"'{value}' is not a yes or no: write true or false")
+            return _BOOLEANS[value.lower()]
+        if tag == _NULL:
+            return None
+        if tag == _INT:
+            if _PLAIN_INT.fullmatch(value):
+                return int(value)
+            if not value.replace("_", "").lstrip("+-"):
+                raise YamlError(line, f"'{value}' is not a number")
+        return _UNUSUAL
+    mapping_node = isinstance(node, yaml.MappingNode)
+    # An alias (PyYAML gives the same object for both), or `!!seq {}`: PyYAML's to make.
+    unusual = id(node) in seen or tag != (_MAP if mapping_node else _SEQ)
+    seen.add(id(node))
+    if mapping_node:
+        mapping: dict[str, Any] = {}
+        keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             key_line = key_node.start_mark.line + offset
@@ -143,12 +180,19 @@ def _walk(
                 raise YamlError(
                     key_line, f"key '{key}' must be text: write a name, or put it in quotes"
                 )
-            if key in seen and key != "<<":
-                raise YamlError(key_line, f"duplicate key '{key}' (first at line {seen[key]})")
-            seen[key] = key_line
+            if key in keys and key != "<<":
+                raise YamlError(key_line, f"duplicate key '{key}' (first at line {keys[key]})")
+            keys[key] = key_line
             lines[(*path, key)] = key_line
-            _walk(value_node, (*path, key), lines, offset, count, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[(*path, index)] = item.start_mark.line + offset
-            _walk(item, (*path, index), lines, offset, count, depth + 1)
+            value = _walk(value_node, (*path, key), lines, offset, count, depth + 1, seen)
+            if value is _UNUSUAL or key_node.tag != _STR:
+                unusual = True  # a merge key, or a key that is no scalar
+            mapping[key] = value
+        return _UNUSUAL if unusual else mapping
+    items = []
+    for index, item in enumerate(node.value):
+        lines[(*path, index)] = item.start_mark.line + offset
+        value = _walk(item, (*path, index), lines, offset, count, depth + 1, seen)
+        unusual = unusual or value is _UNUSUAL
+        items.append(value)
+    return _UNUSUAL if unusual else items

@@ -453,3 +453,167 @@ def test_site_py_check_on_an_empty_folder(tmp_path: Path) -> None:
         "data:1: error: data folder not found (use --data DIR)",
         "2 errors, 0 warnings in 0 files",
     ]
+
+
+# -- YAML values made while the lines are recorded -------------------------------------
+
+SCALARS = st.sampled_from(
+    [
+        "1",
+        "-1",
+        "+7",
+        "0",
+        "-0",
+        "00",
+        "012",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "1_000",
+        "1:30",
+        "1.5",
+        "1e3",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "true",
+        "False",
+        "y",
+        "~",
+        "null",
+        "NULL",
+        "",
+        "2007-11-27",
+        "2007-11-27 10:00",
+        "x y",
+        "å",
+        "=",
+        "<<",
+        "'1'",
+        '"a\\tb"',
+        '"\\x01"',
+        "maybe",
+    ]
+) | st.text(alphabet="abx019-+._:~ ", max_size=6)
+TAGS = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "!!str ",
+        "!!int ",
+        "!!float ",
+        "!!bool ",
+        "!!null ",
+        "!!binary ",
+        "!!timestamp ",
+        "!local ",
+    ]
+)
+KEYS = st.sampled_from(["a", "b", "c", "'1'", "1", "true", "<<", "[k]", "x y"])
+
+
+def _flow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    listing = st.lists(children, max_size=4).map(lambda items: "[" + ", ".join(items) + "]")
+    mapping = st.lists(st.tuples(KEYS, children), max_size=4).map(
+        lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+    )
+    collection = listing | mapping
+    return st.one_of(
+        collection,
+        st.builds(
+            str.__add__, st.sampled_from(["!!set ", "!!omap ", "!!seq ", "!!map "]), collection
+        ),
+        st.builds(str.__add__, st.just("&a "), collection),
+    )
+
+
+#: YAML text in flow style: scalars plain, quoted or tagged; lists; mappings; anchors,
+#: aliases and merge keys. Much of it is invalid, which is part of the point.
+YAML_VALUES = st.recursive(
+    st.builds(str.__add__, TAGS, SCALARS)
+    | st.just("*a")
+    | st.builds(str.__add__, st.just("&a "), SCALARS),
+    _flow,
+    max_leaves=12,
+)
+
+
+def typed(value: Any) -> Any:
+    """A value with the type of every part, so that True and 1, or 1 and 1.0, differ."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(k), typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(v) for v in value])
+    if isinstance(value, float) and value != value:
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+@FUZZ
+@given(first=YAML_VALUES, second=YAML_VALUES)
+def test_parse_yaml_makes_the_values_pyyaml_makes(first: str, second: str) -> None:
+    """Values made while walking for lines equal (type for type) what PyYAML's SafeLoader
+    constructs, for everything parse_yaml accepts; and nothing else escapes but YamlError."""
+    from insyn.yamlsource import _Loader
+
+    text = f"x: {first}\ny: {second}\n"
+    try:
+        expected: Any = typed(yaml.load(text, Loader=_Loader))
+    except Exception:
+        expected = "refused"
+    try:
+        got: Any = typed(parse_yaml(text).data)
+    except YamlError:
+        return  # parse_yaml refuses more than PyYAML: duplicate keys, tags, non-text keys
+    assert got == expected
+
+
+def test_parse_yaml_leaves_usual_content_to_no_constructor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The front matter staff write (text, whole numbers, booleans, lists, mappings) is made
+    during the walk: PyYAML's Python constructor, most of the cost of a file, never runs."""
+    from insyn import yamlsource
+    from insyn.load import split_front_matter
+    from insyn.problems import Problems
+    from tests.conftest import ROOT
+
+    expected = {}
+    files = sorted((ROOT / "content").rglob("*.md"))
+    for path in files:
+        parts = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+        assert parts is not None
+        expected[path] = (parts, yaml.load(parts[0], Loader=yamlsource._Loader))
+
+    def refuse(self: object, node: object) -> None:
+        raise AssertionError("constructed by PyYAML")
+
+    monkeypatch.setattr(yamlsource._Loader, "construct_document", refuse)
+    assert len(files) == 10
+    for (text, line, *_), data in expected.values():
+        assert parse_yaml(text, first_line=line).data == data
+    with pytest.raises(AssertionError, match="constructed by PyYAML"):
+        parse_yaml("base: &b {x: 1}\na:\n  <<: *b\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!bool maybe\n", "'maybe' is not a yes or no: write true or false"),
+        ("a: !!timestamp nope\n", "the tag !!timestamp is not allowed: write text, numbers, lists"),
+        ("a:\n  - !!binary aGk=\n", "the tag !!binary is not allowed: write text, numbers, lists"),
+        ("a: !!set {x}\n", "the tag !!set is not allowed: write text, numbers, lists"),
+        ("a: !gammal x\n", "the tag !gammal is not allowed: write text, numbers, lists"),
+        ("a: [1, !!int -]\n", "'-' is not a number"),
+    ],
+)
+def test_tags_content_has_no_use_for_are_refused_with_their_line(text: str, message: str) -> None:
+    """Each of these made a traceback, bytes or a set that no schema expects."""
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text, first_line=2)
+    assert (raised.value.line, raised.value.message) == (text.count("\n") + 1, message)
