@@ -149,6 +149,19 @@ def test_serve_quick_update_equals_a_clean_build(site_server, edit: str) -> None
     assert tree(corpus.out) == clean_build()
 
 
+def test_serve_quick_updates_one_after_another_equal_a_clean_build(site_server) -> None:  # type: ignore[no-untyped-def]
+    """Each quick update renders from the graph it made: nothing made for the one before
+    (a funding line's row shows its decision's title) is shown after the next."""
+    corpus, server = site_server
+    full_builds = server.last_report
+    for title in ("Första rubriken", "Andra rubriken", "Tredje rubriken"):
+        corpus.decision("2007-beslut-1", title=title, projects=["stod"], funding=FUNDED)
+        server.on_change(saved(corpus, "decisions/2007-beslut-1.md"))
+        server.settle()
+        assert server.last_report is full_builds, "a title edit takes the quick path"
+        assert tree(corpus.out) == clean_build()
+
+
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_serve_update_after_any_edit_equals_a_clean_build(site_server, edit: str) -> None:  # type: ignore[no-untyped-def]
     from insyn.watch import EVERYTHING
