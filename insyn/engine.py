@@ -83,7 +83,7 @@ class Renderer:
         self.graph = graph
         self.site.graph = graph
         if self._open_data is not None:
-            self._open_data.use_graph(graph)
+            self._open_data.graph = graph
 
     def template(self, name: str) -> Template:
         template = self._templates.get(name)

@@ -56,15 +56,6 @@ class OpenData:
         self.settings = graph.settings
         self.ledger = graph.ledger
         self._order = {line_id(ln): n for n, ln in enumerate(self.ledger.lines)}
-        #: A line's row by the line's identity: each line is a row in its source's and its
-        #: organisations' JSON and in three downloads, and the graph does not change.
-        self._rows: dict[int, Record] = {}
-
-    def use_graph(self, graph: SiteGraph) -> None:
-        """`serve` swapped edited entities in: the same ledger, but a row shows its source's
-        title, so every row is made again."""
-        self.graph = graph
-        self._rows = {}
 
     def absolute(self, path: str) -> str:
         return f"{self.settings.base_url}{path}"
@@ -110,13 +101,7 @@ class OpenData:
         return meeting.isoformat() if meeting else None
 
     def line(self, line: FundingLine) -> Record:
-        """One funding line as a flat row: the same keys in JSON and in CSV (made once)."""
-        row = self._rows.get(id(line))
-        if row is None:
-            row = self._rows[id(line)] = self._line(line)
-        return row
-
-    def _line(self, line: FundingLine) -> Record:
+        """One funding line as a flat row: the same keys in JSON and in CSV."""
         payer = self.graph.organisations[line.from_id]
         receiver = self.graph.organisations[line.to_id]
         project = self.graph.projects[line.project_id] if line.project_id else None
