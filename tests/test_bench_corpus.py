@@ -39,5 +39,9 @@ def test_the_write_floor_writes_the_same_files_and_cleans_up(tmp_path: Path) -> 
     copy = tmp_path / "copy"
     run._write_files(copy, [("beslut/a/index.html", b"<p>a</p>"), ("data.json", b"{}" * 70_000)])
     assert tree(copy) == tree(site)
-    assert run.write_floor(site, tmp_path / "work", runs=2) > 0
+    trash = run.Trash(tmp_path / "trash")
+    assert run.write_floor(site, tmp_path / "work", runs=2, trash=trash) > 0
     assert not (tmp_path / "work" / "write-floor").exists()
+    assert [tree(trash.folder / name) for name in ("1", "2")] == [tree(site)] * 2
+    trash.empty()
+    assert not trash.folder.exists()

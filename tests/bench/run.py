@@ -11,6 +11,15 @@ does nothing else takes to write the same files (`write_floor`). Results are
 printed and written to tests/bench/results.json.
 Nothing here asserts a time: machines are shared and noisy.
 
+What a cold build would delete first (the last output, the caches, the last
+Hugo site) is set aside instead and deleted when the bench ends (`Trash`), so
+every cold build starts as on a fresh checkout. On ext4 without a journal,
+the file system skips every inode freed in the last minute or more
+(`recently_deleted`) each time it makes a new one: right after 38,000 files and
+folders were deleted, making as many again cost 10-20 s of kernel time, half
+a cold build's CPU. `cold_after_delete_s` measures that case too: cold builds
+right after deleting the output and the caches, after everything else.
+
 When `hugo` is on PATH (Debian: `apt-get install hugo`; optional, CI does not
 need it), each size also emits the equivalent Hugo site (`tests/bench/hugo.py`,
 not timed) right after Insyn's cold builds and times as many cold Hugo builds
@@ -99,7 +108,29 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, peak
 
 
-def write_floor(site_folder: Path, workdir: Path, runs: int) -> float:
+class Trash:
+    """Where the bench puts what it would otherwise delete, until it ends (see above)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def put(self, *paths: Path) -> None:
+        for path in paths:
+            if not path.exists():
+                continue
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            try:
+                os.replace(path, self.folder / str(self.count))
+            except OSError:  # another file system: delete it after all
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_floor(site_folder: Path, workdir: Path, runs: int, trash: Trash) -> float:
     """Median seconds for a program that does nothing else to write the same files.
 
     The built site's files (same paths, same bytes) are read into memory, then written
@@ -118,7 +149,7 @@ def write_floor(site_folder: Path, workdir: Path, runs: int) -> float:
     target = workdir / "write-floor"
     times = []
     for _ in range(runs):
-        shutil.rmtree(target, ignore_errors=True)
+        trash.put(target)
         target.mkdir(parents=True)
         start = time.perf_counter()
         children = []
@@ -136,7 +167,7 @@ def write_floor(site_folder: Path, workdir: Path, runs: int) -> float:
         times.append(time.perf_counter() - start)
         if failed:
             raise SystemExit("writing the files for the write floor failed")
-    shutil.rmtree(target, ignore_errors=True)
+    trash.put(target)
     return statistics.median(times)
 
 
@@ -217,14 +248,16 @@ def edit_to_served(root: Path, runs: int) -> list[float]:
     return latencies
 
 
-def bench_hugo(root: Path, runs: int, workdir: Path, executable: str) -> dict[str, float | int]:
+def bench_hugo(
+    root: Path, runs: int, workdir: Path, executable: str, trash: Trash
+) -> dict[str, float | int]:
     """Cold builds of the Hugo site equivalent to the corpus in `root` (emitting is not timed)."""
     site_dir = workdir / f"hugo-{root.name}"
     destination = workdir / f"hugo-{root.name}-public"
     hugo.emit(root / "content", root / "data", site_dir)
     times, peaks = [], []
     for _ in range(runs):
-        hugo.clean(site_dir, destination)
+        trash.put(*(site_dir / name for name in hugo.CACHES), destination)
         seconds, peak = timed(hugo.hugo_command(site_dir, destination, executable), site_dir)
         times.append(seconds)
         peaks.append(peak)
@@ -235,24 +268,30 @@ def bench_hugo(root: Path, runs: int, workdir: Path, executable: str) -> dict[st
     }
 
 
-def bench(n: int, runs: int, workdir: Path, executable: str | None) -> dict[str, object]:
+def corpus(n: int, workdir: Path) -> Path:
     root = workdir / f"corpus-{n}"
     if not (root / "content").exists():
         generate(n, root)
+    return root
+
+
+def bench(
+    n: int, runs: int, workdir: Path, executable: str | None, trash: Trash
+) -> dict[str, object]:
+    root = corpus(n, workdir)
     out, cache = root / "_site", root / ".cache"
     cold, warm, search, peaks = [], [], [], []
     user, system = [], []
     for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+        trash.put(out, cache)
         seconds, peak = timed(site("build", "--no-search"), root)
         cold.append(seconds)
         peaks.append(peak)
         user.append(last_cpu[0])
         system.append(last_cpu[1])
     cold_peak = max(peaks)
-    floor = write_floor(out, workdir, runs)
-    versus = bench_hugo(root, runs, workdir, executable) if executable else {}
+    floor = write_floor(out, workdir, runs, trash)
+    versus = bench_hugo(root, runs, workdir, executable, trash) if executable else {}
     for _ in range(runs):
         seconds, peak = timed(site("build", "--no-search"), root)
         warm.append(seconds)
@@ -290,6 +329,17 @@ def bench(n: int, runs: int, workdir: Path, executable: str | None) -> dict[str,
     return row
 
 
+def cold_after_delete(n: int, runs: int, workdir: Path) -> float:
+    """Median seconds of cold builds right after deleting the last output and the caches."""
+    root = corpus(n, workdir)
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(root / "_site", ignore_errors=True)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        times.append(timed(site("build", "--no-search"), root)[0])
+    return statistics.median(times)
+
+
 def hugo_version(executable: str) -> str:
     result = subprocess.run([executable, "version"], capture_output=True, text=True, check=False)
     return result.stdout.strip() or result.stderr.strip()
@@ -310,9 +360,19 @@ def main() -> int:
     executable = shutil.which("hugo")
     version = hugo_version(executable) if executable else None
     rows = []
-    for n in sizes():
-        print(f"benchmarking {n} decisions ...", file=sys.stderr, flush=True)
-        rows.append(bench(n, runs, workdir, executable))
+    trash = Trash(workdir / "trash")
+    trash.empty()
+    chosen = sizes()
+    try:
+        for n in chosen:
+            print(f"benchmarking {n} decisions ...", file=sys.stderr, flush=True)
+            rows.append(bench(n, runs, workdir, executable, trash))
+        # Last, as deleting makes every later file slower to make for a minute or more.
+        for n, row in zip(chosen, rows, strict=True):
+            print(f"cold builds of {n} decisions after deleting ...", file=sys.stderr, flush=True)
+            row["cold_after_delete_s"] = round(cold_after_delete(n, runs, workdir), 2)
+    finally:
+        trash.empty()
     if len(rows) >= 2:
         ratio = rows[1]["cold_build_s"] / max(rows[0]["cold_build_s"], 1e-9)  # type: ignore[operator]
         scale = rows[1]["decisions"] / rows[0]["decisions"]  # type: ignore[operator]
