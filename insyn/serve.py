@@ -111,12 +111,16 @@ class SiteServer:
             return  # only hidden files (editors' swap files) changed
         with self.lock:
             started = time.perf_counter()
-            self._stop_background()
+            # The last update's child is killed now but reaped later: a fork of the whole
+            # site takes 20-30 ms to die, time in which the edited page can be written.
+            dying = self._kill_background()
             try:
-                rendered = self._quick_update(paths)
+                rendered = self._quick_update(paths, dying)
             except Exception as error:
                 print(f"Snabb uppdatering misslyckades ({error}); bygger om", file=sys.stderr)
                 rendered = None
+            finally:
+                self._reap(dying)
             if rendered is None:
                 self._full_update()
             else:
@@ -165,7 +169,7 @@ class SiteServer:
             print(summary(report.result.problems, report.result.file_count), file=sys.stderr)
         return report
 
-    def _quick_update(self, paths: set[Path]) -> int | None:
+    def _quick_update(self, paths: set[Path], dying: _Background | None = None) -> int | None:
         """Re-render what a presentational edit affects; None when it needs the full path."""
         state = self.state
         if state is None or self.error_page is not None:
@@ -188,7 +192,7 @@ class SiteServer:
             if new is None:
                 return None
             replaced.append((old, new))
-        return self._apply(state, replaced)
+        return self._apply(state, replaced, dying)
 
     def _reload(self, kind: str, path: Path, old: Decision | Project, content: Any) -> Any:
         """The entity from its file again, if it is a presentational edit without problems."""
@@ -222,6 +226,7 @@ class SiteServer:
         self,
         state: incremental.SiteState,
         replaced: list[tuple[Decision | Project, Decision | Project]],
+        dying: _Background | None = None,
     ) -> int:
         graph = state.graph
         decisions, projects = dict(graph.decisions), dict(graph.projects)
@@ -245,24 +250,42 @@ class SiteServer:
         graph = dataclasses.replace(graph, decisions=decisions, projects=projects)
         state.graph = graph
         own = self._replace_entities(state, replaced)
-        stale = sorted({i for key in changed for i in self.readers.get(key, [])} | self.backlog)
-        self.backlog = set()
-        # The edited entities' own pages first, then the other pages, then the downloads.
-        stale.sort(key=lambda i: (i not in own, state.outputs[i].page is None))
         renderer = self._renderer(state)
         renderer.use_graph(graph)
         sink = Sink(self.out, self.out, state.records)
+        made = {i for key in changed for i in self.readers.get(key, [])}
+        # The edited entities' own pages first (pages before their JSON), while the last
+        # update's child dies, unless that child was to write one of them too.
+        first = sorted(own & made, key=lambda i: state.outputs[i].page is None)
+        if dying is not None and not dying.indices.isdisjoint(first):
+            first = []
+        self._render_here(state, renderer, sink, first)
+        self._reap(dying)
+        stale = sorted((made | self.backlog) - set(first))
+        self.backlog = set()
+        # Then the other own pages, the other pages, then the downloads.
+        stale.sort(key=lambda i: (i not in own, state.outputs[i].page is None))
         with self.ready:
             self.pending |= {state.outputs[i].path for i in stale}
         background = hasattr(os, "fork")
+        for position, index in enumerate(stale):
+            if index not in own and background:
+                self._render_in_background(state, renderer, sink, stale[position:])
+                break
+            if index not in own and self.interrupted():
+                self.backlog = set(stale[position:])
+                return len(first) + position
+            self._render_here(state, renderer, sink, [index])
+        return len(first) + len(stale)
+
+    def _render_here(
+        self, state: incremental.SiteState, renderer: Any, sink: Sink, indices: list[int]
+    ) -> None:
+        """Render `indices` in this process, each served as soon as it is written."""
+        with self.ready:
+            self.pending |= {state.outputs[i].path for i in indices}
         try:
-            for position, index in enumerate(stale):
-                if index not in own and background:
-                    self._render_in_background(state, renderer, sink, stale[position:])
-                    break
-                if index not in own and self.interrupted():
-                    self.backlog = set(stale[position:])
-                    return position
+            for index in indices:
                 output = state.outputs[index]
                 record = sink.put(output.path, renderer.render(output))
                 state.records[output.path] = dataclasses.replace(
@@ -277,7 +300,6 @@ class SiteServer:
                 self.pending.clear()
                 self.ready.notify_all()
             raise
-        return len(stale)
 
     def _render_in_background(
         self, state: incremental.SiteState, renderer: Any, sink: Sink, indices: list[int]
@@ -300,7 +322,7 @@ class SiteServer:
             finally:
                 os._exit(status)
         sending.close()
-        job = _Background(pid, receiving, set(indices), state)
+        job = _Background(pid, receiving, set(indices), state, frozenset(indices))
         job.thread = threading.Thread(target=self._collect, args=(job,), daemon=True)
         self.background = job
         job.thread.start()
@@ -329,13 +351,23 @@ class SiteServer:
     def _stop_background(self) -> None:
         """Stop the child of the last quick update; what it had not rendered stays pending
         and is rendered by the next update (first its own pages, then the rest)."""
+        self._reap(self._kill_background())
+
+    def _kill_background(self) -> _Background | None:
+        """Send the child of the last quick update SIGKILL; `_reap` waits for its end."""
         job, self.background = self.background, None
-        if job is None:
+        if job is not None:
+            with job.lock:
+                if not job.reaped:  # else its pid may already be another process's
+                    os.kill(job.pid, signal.SIGKILL)
+        return job
+
+    def _reap(self, job: _Background | None) -> None:
+        """Wait until a killed child has ended; what it had not written joins the backlog."""
+        if job is None or job.stopped:
             return
-        with job.lock:
-            if not job.reaped:  # else its pid may already be another process's
-                os.kill(job.pid, signal.SIGKILL)
         job.thread.join()
+        job.stopped = True
         for index in job.left:
             # A file the child was writing when stopped may have left its temporary copy.
             target = self.out / job.state.outputs[index].path
@@ -446,9 +478,13 @@ class _Background:
     connection: Any
     left: set[int]
     state: incremental.SiteState
+    #: every output it was given, written or not
+    indices: frozenset[int] = frozenset()
     thread: threading.Thread = dataclasses.field(default_factory=threading.Thread)
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     reaped: bool = False
+    #: killed, ended, and what it left added to the backlog (`SiteServer._reap`)
+    stopped: bool = False
 
 
 def _readers(outputs: list[Output]) -> dict[str, list[int]]:

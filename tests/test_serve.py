@@ -149,6 +149,51 @@ def test_serve_quick_update_equals_a_clean_build(site_server, edit: str) -> None
     assert tree(corpus.out) == clean_build()
 
 
+def test_the_edited_page_is_written_while_the_last_updates_child_dies(
+    site_server, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A save kills the last update's child and writes its own page before waiting for that
+    child's end, unless the child was to write that page too: then it waits first."""
+    import time
+
+    from insyn import engine
+    from insyn.serve import SiteServer
+
+    corpus, server = site_server
+    original = engine.Renderer.render
+
+    def slow(self: engine.Renderer, output: engine.Output) -> bytes:
+        if not output.path.startswith("beslut/2007-beslut-"):
+            time.sleep(0.05)  # the other pages take a while
+        return original(self, output)
+
+    monkeypatch.setattr(engine.Renderer, "render", slow)
+    seen: list[tuple[str, str]] = []
+    reap = SiteServer._reap
+
+    def spy(self: SiteServer, job: object) -> None:
+        if job is not None and not job.stopped:  # type: ignore[attr-defined]
+            decision = corpus.out / "beslut/2007-beslut-3/index.html"
+            project = corpus.out / "projekt/stod/index.html"
+            seen.append((decision.read_text(encoding="utf-8"), project.read_text(encoding="utf-8")))
+        reap(self, job)
+
+    monkeypatch.setattr(SiteServer, "_reap", spy)
+    QUICK_EDITS["title"](corpus)
+    server.on_change(saved(corpus, "decisions/2007-beslut-1.md"))
+    assert server.background is not None, "other pages still rendering"
+    corpus.decision("2007-beslut-3", title="Andra ändringen", projects=["stod"], funding=FUNDED)
+    server.on_change(saved(corpus, "decisions/2007-beslut-3.md"))
+    assert "Andra ändringen" in seen[-1][0]  # written before the child's end was awaited
+    assert server.background is not None
+    corpus.project("stod", name="Nytt projektnamn", partners=["framnas"])
+    server.on_change(saved(corpus, "projects/stod.md"))
+    assert "Nytt projektnamn" not in seen[-1][1]  # the child was to write it: it waited
+    assert "Nytt projektnamn" in (corpus.out / "projekt/stod/index.html").read_text("utf-8")
+    server.settle()
+    assert tree(corpus.out) == clean_build()
+
+
 def test_serve_quick_updates_one_after_another_equal_a_clean_build(site_server) -> None:  # type: ignore[no-untyped-def]
     """Each quick update renders from the graph it made: nothing made for the one before
     (a funding line's row shows its decision's title) is shown after the next."""
