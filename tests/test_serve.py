@@ -149,25 +149,32 @@ def test_serve_quick_update_equals_a_clean_build(site_server, edit: str) -> None
     assert tree(corpus.out) == clean_build()
 
 
+def slow_down_other_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages other than the decisions' own take a while, so a quick update's child is still
+    rendering them when the next save comes."""
+    import time
+
+    from insyn import engine
+
+    original = engine.Renderer.render
+
+    def slow(self: engine.Renderer, output: engine.Output) -> bytes:
+        if not output.path.startswith("beslut/2007-beslut-"):
+            time.sleep(0.05)
+        return original(self, output)
+
+    monkeypatch.setattr(engine.Renderer, "render", slow)
+
+
 def test_the_edited_page_is_written_while_the_last_updates_child_dies(
     site_server, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     """A save kills the last update's child and writes its own page before waiting for that
     child's end, unless the child was to write that page too: then it waits first."""
-    import time
-
-    from insyn import engine
     from insyn.serve import SiteServer
 
     corpus, server = site_server
-    original = engine.Renderer.render
-
-    def slow(self: engine.Renderer, output: engine.Output) -> bytes:
-        if not output.path.startswith("beslut/2007-beslut-"):
-            time.sleep(0.05)  # the other pages take a while
-        return original(self, output)
-
-    monkeypatch.setattr(engine.Renderer, "render", slow)
+    slow_down_other_pages(monkeypatch)
     seen: list[tuple[str, str]] = []
     reap = SiteServer._reap
 
@@ -276,17 +283,8 @@ def test_a_save_does_not_wait_for_the_last_saves_other_pages(
     save stops it, shows its own page at once, and the rest is still rendered after it."""
     import time
 
-    from insyn import engine
-
     corpus, server = site_server
-    original = engine.Renderer.render
-
-    def slow(self: engine.Renderer, output: engine.Output) -> bytes:
-        if not output.path.startswith("beslut/2007-beslut-"):
-            time.sleep(0.05)  # the other pages take a while
-        return original(self, output)
-
-    monkeypatch.setattr(engine.Renderer, "render", slow)
+    slow_down_other_pages(monkeypatch)
     QUICK_EDITS["title"](corpus)
     server.on_change(saved(corpus, "decisions/2007-beslut-1.md"))
     assert server.background is not None and server.pending, "other pages still rendering"
