@@ -24,6 +24,7 @@ from insyn.load import (
     CONTENT_KINDS,
     CachedFile,
     SourceCache,
+    SourceKey,
     _parse_content,
     display,
     pickle_entry,
@@ -36,9 +37,8 @@ from insyn.validate import validate_file
 PARALLEL_MINIMUM = 500
 
 Job = tuple[str, str, str]  # kind, path, path as shown
-Key = tuple[str, str, str]
 #: path, (size, mtime, digest) when settled, and the new entry's key and pickled form
-Read = tuple[str, tuple[int, int, str] | None, Key | None, bytes | None]
+Read = tuple[str, tuple[int, int, str] | None, SourceKey | None, bytes | None]
 #: A file modified this recently may change again within the file system's time
 #: granularity without a new modification time (git's "racy" rule): read it again later.
 RACY_NS = 2_000_000_000

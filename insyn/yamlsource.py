@@ -41,12 +41,11 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-#: Keys are names; `1:`, `true:` or `null:` would become numbers, booleans or None.
-_TEXT_KEY_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge")
-
 _STR, _INT, _BOOL, _NULL, _MAP, _SEQ = (
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null", "map", "seq")
 )
+#: Keys are names; `1:`, `true:` or `null:` would become numbers, booleans or None.
+_TEXT_KEY_TAGS = (_STR, "tag:yaml.org,2002:merge")
 #: The values content can hold: JSON's. `!!binary`, `!!timestamp`, `!!set` and the like
 #: would make bytes, dates or sets that no schema or page expects.
 _ALLOWED_TAGS = {_STR, _INT, _BOOL, _NULL, _MAP, _SEQ, "tag:yaml.org,2002:float"}
