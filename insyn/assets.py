@@ -20,6 +20,17 @@ import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from insyn.files import UnsafeFile, checked, read_project_file, walk_files
+from insyn.load import display
+from insyn.problems import Problems
+
+#: The project folder (the one that holds `insyn/`) and its assets: only its own regular
+#: files are published (`insyn.files`).
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "assets"
+#: The largest file published from `assets/`: original documents, a few MB as a rule.
+MAX_ASSET_BYTES = 100 * 1024 * 1024
+
 #: File types written under a fingerprinted name; the host caches them for a year.
 FINGERPRINTED = (".css", ".js", ".svg")
 DIGEST_LENGTH = 10
@@ -46,15 +57,48 @@ def logical_name(path: str) -> str:
     return name
 
 
-def read_assets(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder`, by its site path (`assets/...`), hidden files left out."""
+def inspect_assets(folder: Path, problems: Problems, root: Path = ROOT) -> None:
+    """Report every entry under `folder` that is not a regular file of the project (a link
+    out of `root`, a device, a FIFO, a socket, a linked folder), without reading any."""
+    if not folder.is_dir():
+        return
+    for path in walk_files(folder):
+        try:
+            checked(path, root)
+        except UnsafeFile as exc:
+            problems.error(_shown(path), 1, f"{exc.message}; it would be published")
+
+
+def read_assets(folder: Path, root: Path = ROOT) -> dict[str, bytes]:
+    """Every file under `folder`, by its site path (`assets/...`), hidden files left out.
+
+    UnsafeAsset for anything that is not a regular file of the project: `read_site` has
+    reported those already (`inspect_assets`), so this only guards against a file swapped
+    since."""
     files: dict[str, bytes] = {}
     if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
+        for path in walk_files(folder):
             relative = path.relative_to(folder)
-            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-                files[f"assets/{relative.as_posix()}"] = path.read_bytes()
+            try:
+                data = read_project_file(path, root, MAX_ASSET_BYTES)
+            except UnsafeFile as exc:
+                raise UnsafeAsset(_shown(path), exc.message) from None
+            files[f"assets/{relative.as_posix()}"] = data
     return files
+
+
+def _shown(path: Path) -> str:
+    """The entry's own path, not where a symlink leads."""
+    return f"{display(path.parent)}/{path.name}"
+
+
+class UnsafeAsset(Exception):
+    """An asset that changed into something that must not be published during the build."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}:1: error: {message}")
+        self.path = path
+        self.message = message
 
 
 def fingerprint(files: Mapping[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from insyn.files import UnsafeFile, read_project_file, stamp
 from insyn.problems import Problem, Problems
 from insyn.yamlsource import YamlDocument, YamlError, parse_yaml
 
@@ -85,10 +86,9 @@ class SourceCache:
     used: set[SourceKey] = field(default_factory=set)
     #: True once an entry was added or completed since the cache was made or read
     changed: bool = False
-    #: The text digest of files `preload` read during this build, by path, with the size
-    #: and modification time they had: a file that still has them need not be read again.
-    #: Never saved.
-    digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    #: The text digest of files `preload` read during this build, by path, after the
+    #: `files.stamp` they had: a file that still has it need not be read again. Never saved.
+    digests: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
     #: Entries pickled one by one, as `.cache/` holds them or a preload worker sent them:
     #: unpickled only when asked for, and saved as they are rather than pickled again.
     pickled: dict[SourceKey, bytes] = field(default_factory=dict)
@@ -96,7 +96,17 @@ class SourceCache:
     def get(self, key: SourceKey) -> CachedFile | None:
         entry = self.entries.get(key)
         if entry is None and key in self.pickled:
-            entry = self.entries[key] = pickle.loads(self.pickled[key])
+            # Sealed with the file it came in (`cachefile`), so this only guards against
+            # what no digest can: an entry the same code cannot read back.
+            try:
+                entry = pickle.loads(self.pickled[key])
+            except Exception:
+                entry = None
+            if not isinstance(entry, CachedFile):
+                del self.pickled[key]
+                self.changed = True
+                return None
+            self.entries[key] = entry
         return entry
 
     def __contains__(self, key: object) -> bool:
@@ -153,25 +163,26 @@ def display(path: Path) -> str:
     """A path as the user would write it: relative to the working folder if inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside, or a symlink loop
         return path.as_posix()
 
 
-def read_text(path: Path, shown: str, problems: Problems) -> str | None:
-    """UTF-8 text with a BOM dropped and CRLF made LF, or None with a problem."""
+def project_root(folder: Path) -> Path:
+    """The project a content or data folder belongs to: the folder that holds it. Files
+    are read only from inside it (`insyn.files`)."""
     try:
-        if path.is_dir():
-            problems.error(shown, 1, "is a folder, but a file was expected here")
-            return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(
-                shown, 1, f"file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})"
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.error(shown, 1, f"cannot read file: {exc.strerror or exc}")
+        return folder.resolve().parent
+    except (OSError, RuntimeError):
+        return folder.absolute().parent
+
+
+def read_text(path: Path, shown: str, problems: Problems, root: Path) -> str | None:
+    """UTF-8 text with a BOM dropped and CRLF made LF, or None with a problem. Only a
+    regular file inside `root` is read, and at most `MAX_FILE_BYTES` of it."""
+    try:
+        raw = read_project_file(path, root, MAX_FILE_BYTES)
+    except UnsafeFile as exc:
+        problems.error(shown, 1, exc.message)
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -189,10 +200,10 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
 
 def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
     shown = display(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         problems.error(shown, 1, "file not found")
         return None
-    text = read_text(path, shown, problems)
+    text = read_text(path, shown, problems, project_root(path.parent))
     if text is None:
         return None
     try:
@@ -234,14 +245,16 @@ def load_content_file(
     problems: Problems,
     cache: SourceCache | None = None,
     shown: str | None = None,
+    root: Path | None = None,
 ) -> SourceFile | None:
     shown = shown or display(path)
+    root = root or project_root(path.parent.parent)
     if cache is not None:
         known = _known_entry(kind, path, shown, cache)
         if known is not None:
             problems.items.extend(known.problems)
             return known.source
-    text = read_text(path, shown, problems)
+    text = read_text(path, shown, problems, root)
     if text is None:
         return None
     if cache is None:
@@ -266,11 +279,11 @@ def _known_entry(kind: str, path: Path, shown: str, cache: SourceCache) -> Cache
     if read is None:
         return None
     try:
-        stat = path.stat()
+        now = stamp(os.stat(path))
     except OSError:
         return None
-    size, mtime_ns, digest = read
-    if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+    *then, digest = read
+    if now != tuple(then):
         return None
     key = (kind, shown, digest)
     entry = cache.get(key)
@@ -321,6 +334,7 @@ def load_sources(
     if not content.is_dir():
         problems.error(display(content), 1, "content folder not found (use --content DIR)")
         return sources
+    root = project_root(content)
     for kind, folder_name in CONTENT_KINDS.items():
         folder = content / folder_name
         sources.stems[kind] = set()
@@ -344,7 +358,7 @@ def load_sources(
             sources.stems[kind].add(path.stem)
             # `display` resolves symlinks; a plain file in the folder shows under the folder.
             shown = None if entry.is_symlink() else f"{shown_folder}/{entry.name}"
-            source = load_content_file(kind, path, problems, cache, shown)
+            source = load_content_file(kind, path, problems, cache, shown, root)
             if source is not None:
                 sources.files.append(source)
     return sources

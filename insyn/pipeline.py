@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from insyn import assets
 from insyn.link import LinkedContent, SiteGraph, link
 from insyn.load import SourceCache, load_sources
 from insyn.problems import Problems
@@ -29,11 +30,19 @@ class SiteResult:
 
 
 def read_site(
-    content: Path, data: Path, include_drafts: bool = False, cache: SourceCache | None = None
+    content: Path,
+    data: Path,
+    include_drafts: bool = False,
+    cache: SourceCache | None = None,
+    assets_folder: Path = assets.FOLDER,
 ) -> SiteResult:
-    """`cache` skips parsing and validating files whose text it has seen (`serve`, warm builds)."""
+    """`cache` skips parsing and validating files whose text it has seen (`serve`, warm builds).
+
+    The assets are only inspected here, not read: a symlink out of the project or a device
+    under `assets/` is an error like any other, before anything is rendered."""
     problems = Problems()
     sources = load_sources(content, data, problems, cache)
+    assets.inspect_assets(assets_folder, problems)
     valid = validate(sources, problems, cache)
     linked = link(sources, valid, problems, include_drafts)
     findings = find_quality_issues(linked)

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+from insyn import files
 from insyn.engine import workers
 from insyn.load import (
     CONTENT_KINDS,
@@ -28,6 +29,7 @@ from insyn.load import (
     _parse_content,
     display,
     pickle_entry,
+    project_root,
     read_text,
 )
 from insyn.problems import Problems
@@ -37,19 +39,21 @@ from insyn.validate import validate_file
 PARALLEL_MINIMUM = 500
 
 Job = tuple[str, str, str]  # kind, path, path as shown
-#: path, (size, mtime, digest) when settled, and the new entry's key and pickled form
-Read = tuple[str, tuple[int, int, str] | None, SourceKey | None, bytes | None]
+#: path, (its `files.stamp`, digest) when settled, and the new entry's key and pickled form
+Read = tuple[str, tuple[int, int, int, int, str] | None, SourceKey | None, bytes | None]
 #: A file modified this recently may change again within the file system's time
 #: granularity without a new modification time (git's "racy" rule): read it again later.
 RACY_NS = 2_000_000_000
 
 #: The cache the workers consult, set before the pool forks so that they inherit it.
 _CACHE: SourceCache | None = None
+#: The project folder whose files the workers may read (`insyn.files`).
+_ROOT: Path | None = None
 
 
 def preload(content: Path, cache: SourceCache) -> int:
     """Fill `cache` with every content file it lacks; returns how many were parsed."""
-    global _CACHE
+    global _CACHE, _ROOT
     cache.digests.clear()
     jobs: list[Job] = []
     for kind, folder_name in CONTENT_KINDS.items():
@@ -71,7 +75,7 @@ def preload(content: Path, cache: SourceCache) -> int:
     size = max(50, len(jobs) // (count * 8))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     parsed = 0
-    _CACHE = cache
+    _CACHE, _ROOT = cache, project_root(content)
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             # This process only waits for the workers (forked by now): meanwhile it asks the
@@ -88,7 +92,7 @@ def preload(content: Path, cache: SourceCache) -> int:
                         parsed += 1
             ahead.join()  # no thread may be left running when the renderers fork
     finally:
-        _CACHE = None
+        _CACHE = _ROOT = None
     if parsed:
         cache.changed = True
     return parsed
@@ -118,20 +122,20 @@ def prefetch(paths: list[str]) -> None:
 
 
 def _read(jobs: list[Job]) -> list[Read]:
-    assert _CACHE is not None
+    assert _CACHE is not None and _ROOT is not None
     done: list[Read] = []
     for kind, name, shown in jobs:
         path = Path(name)
         try:
-            stat = path.stat()
+            info = os.stat(path)
         except OSError:
             continue  # `read_site` reports it
-        text = read_text(path, "", Problems())
+        text = read_text(path, "", Problems(), _ROOT)
         if text is None:
             continue
         digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-        settled = time.time_ns() - stat.st_mtime_ns > RACY_NS
-        stamp = (stat.st_size, stat.st_mtime_ns, digest) if settled else None
+        settled = time.time_ns() - info.st_mtime_ns > RACY_NS
+        stamp = (*files.stamp(info), digest) if settled else None
         key = (kind, shown, digest)
         if key in _CACHE:
             done.append((name, stamp, None, None))

@@ -55,7 +55,7 @@ from insyn.trails import TrailFilter
 
 ROOT = Path(insyn.__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-ASSETS = ROOT / "assets"
+ASSETS = assets.FOLDER
 
 ALL_DECISIONS = "decision:*"
 ALL_PROJECTS = "project:*"

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from insyn.ids import slugify
-from insyn.load import display
+from insyn.files import read_project_text
+from insyn.load import MAX_FILE_BYTES, display
 from insyn.problems import did_you_mean
 from insyn.schema import load_schema
 from insyn.yamlsource import YamlError, parse_yaml
@@ -23,7 +24,7 @@ def _organisations(data: Path) -> dict[str, str] | None:
     """id -> type of every organisation, or None (with a message) if unreadable."""
     path = data / "organisations.yaml"
     try:
-        document = parse_yaml(path.read_text(encoding="utf-8-sig"))
+        document = parse_yaml(read_project_text(path, MAX_FILE_BYTES))
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{display(path)}:1: error: cannot read: {exc}", file=sys.stderr)
         return None

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from insyn.files import read_project_text
+from insyn.load import MAX_FILE_BYTES
 from insyn.yamlsource import parse_yaml
 
 _SUFFIXES = ("stadsdelsnämnd", "stadsdelsförvaltning", "stadsdelsnämnden", "stadsdelsförvaltningen")
@@ -71,7 +73,7 @@ class Directory:
 
     @classmethod
     def load(cls, data: Path) -> Directory:
-        text = (data / "organisations.yaml").read_text(encoding="utf-8-sig")
+        text = read_project_text(data / "organisations.yaml", MAX_FILE_BYTES)
         return cls.from_data(parse_yaml(text).data)
 
     def of_type(self, kind: str) -> list[Organisation]:
