@@ -30,3 +30,46 @@ def parse_amount(text: str) -> int | None:
     elif fraction:
         return None  # "1,5 kr" is not a whole amount
     return round(value) if value > 0 else None
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_UNDERSCORES = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*")
+_DOTTED_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+_DECIMALS = re.compile(r"[-+]?[0-9][0-9_]*\.[0-9_]*|[-+]?\.[0-9_]+")
+_EXPONENT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+")
+_BASE = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+def number_hint(text: str) -> str | None:
+    """What to write instead of a number in a notation other than plain decimal digits,
+    or None when `text` is not such a number. YAML 1.1 (and so PyYAML) would read
+    `0100000` as 32768 and `1:30:00` as 5400; `yamlsource` keeps them as text instead,
+    and this says how to write the number that was meant."""
+    text = text.strip()
+    if _LEADING_ZERO.fullmatch(text):
+        digits = text.replace("_", "").lstrip("+")
+        sign = "-" if digits.startswith("-") else ""
+        return f"write {sign}{digits.lstrip('-').lstrip('0') or '0'}, without a leading zero"
+    if _UNDERSCORES.fullmatch(text):
+        return f"write {text.replace('_', '').lstrip('+')}, without underscores"
+    if _EXPONENT.fullmatch(text):
+        try:
+            value = float(text.replace("_", ""))
+        except ValueError:
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return f"write {int(value)}, every digit, without an exponent"
+        return "write the whole number in plain digits, without an exponent"
+    if _DOTTED_THOUSANDS.fullmatch(text):
+        return f"write {text.replace('.', '')}, without dots"  # Swedish: 100.000 is 100 000
+    if _DECIMALS.fullmatch(text):
+        whole, _, fraction = text.replace("_", "").partition(".")
+        if whole.lstrip("+-") and not fraction.strip("0"):
+            return f"write {whole.lstrip('+')}, without decimals"
+        return "write a whole number in plain digits, without decimals, e.g. 100000"
+    if _BASE.fullmatch(text):
+        return "write the number in plain decimal digits, e.g. 100000"
+    if _SEXAGESIMAL.fullmatch(text):
+        return "write the number in plain digits, without ':' (it would be read as a time)"
+    return None

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from insyn.amounts import parse_amount
+from insyn.amounts import number_hint, parse_amount
 from insyn.problems import Problems, did_you_mean
 from insyn.yamlsource import KeyPath
 
@@ -236,6 +236,10 @@ def _type_name(value: Any) -> str:
 
 def _type_message(where: str, path: KeyPath, value: Any, expected: Any) -> str:
     wanted = expected if isinstance(expected, str) else expected[0]
+    hint = number_hint(value) if wanted == "integer" and isinstance(value, str) else None
+    if hint is not None:
+        what = "kronor" if path and path[-1] == "amount" else "digits"
+        return f"{where} must be a whole number in plain {what}, not {_show(value)}: {hint}"
     message = f"{where} must be {_TYPE_NAMES.get(wanted, wanted)}, not {_type_name(value)}"
     if wanted == "integer" and path and path[-1] == "amount":
         meant = parse_amount(value) if isinstance(value, str) else None
@@ -251,11 +255,21 @@ def _type_message(where: str, path: KeyPath, value: Any, expected: Any) -> str:
     return message
 
 
+#: How the schemas' date patterns begin: the years a date may have (feeds, calendars and
+#: Python's dates have no room for year 0 or 9999).
+_YEARS = "^(19[0-9]{2}|20[0-9]{2}|2100)"
+
+
 def _pattern_message(where: str, path: KeyPath, value: Any, pattern: str) -> str:
     key = path[-1] if path else ""
-    if "[0-9]{4}-[0-9]{2}-[0-9]{2}$" in pattern and "(" not in pattern:
+    if pattern.startswith(_YEARS):
+        whole_date = pattern.endswith(")-[0-9]{2}-[0-9]{2}$")
+        shape = r"[0-9]{4}-[0-9]{2}-[0-9]{2}" if whole_date else r"[0-9]{4}(-[0-9]{2}){0,2}"
+        if isinstance(value, str) and re.fullmatch(shape, value):
+            return f"{where}: {_show(value)}: the year must be between 1900 and 2100"
+    if pattern.startswith(_YEARS) and pattern.endswith(")-[0-9]{2}-[0-9]{2}$"):
         return f"{where}: {_show(value)} is not a date: write YYYY-MM-DD, e.g. 2007-11-27"
-    if pattern.startswith("^[0-9]{4}("):
+    if pattern.startswith(_YEARS):
         return (
             f"{where}: {_show(value)} is not a year, month or date: "
             "write YYYY, YYYY-MM or YYYY-MM-DD"

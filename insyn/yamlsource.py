@@ -4,7 +4,9 @@ PyYAML builds plain values and forgets where they came from; we compose the
 node tree first (with the C parser when available), record each node's line
 under its key path, and only then construct the values. Timestamps stay
 strings so that dates are validated by us, with a line number, instead of
-crashing the constructor (`2007-13-45`).
+crashing the constructor (`2007-13-45`). Whole numbers are read as YAML 1.2
+writes them, in plain decimal digits; any other notation stays as written
+(`_number_as_written`).
 """
 
 from __future__ import annotations
@@ -28,12 +30,35 @@ MAX_NODES = 50_000
 MAX_DEPTH = 40
 #: Characters a YAML escape ("\x01", "\ud800") can write but no page, feed or file
 #: can carry: XML forbids them, and a lone surrogate cannot even be written as UTF-8.
+#: Characters YAML does not allow in a file at all (tab, line ends and NEL it does).
+_RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Loader(_Base):  # type: ignore[valid-type,misc]
     """SafeLoader without the timestamp resolver: dates stay strings."""
 
+
+def _number_as_written(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    """A whole number in plain decimal digits (YAML 1.2's core schema); any other notation
+    stays the text it was written as. YAML 1.1 reads `0100000` as octal 32768, `1:30:00`
+    as 5400, `0x10` as 16 and `100000.0` as a float: all of them sums a staff member
+    did not mean. As text they meet the schema's "whole number" rule, which says what to
+    write instead (`schema.number_hint`)."""
+    value = str(loader.construct_scalar(node))
+    if node.tag == _INT and _PLAIN_INT.fullmatch(value):
+        return int(value)
+    if node.tag == _INT and not value.replace("_", "").lstrip("+-"):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{value}' is not a number", node.start_mark
+        )
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _number_as_written)
+_Loader.add_constructor("tag:yaml.org,2002:float", _number_as_written)
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -50,10 +75,11 @@ _TEXT_KEY_TAGS = (_STR, "tag:yaml.org,2002:merge")
 #: would make bytes, dates or sets that no schema or page expects.
 _ALLOWED_TAGS = {_STR, _INT, _BOOL, _NULL, _MAP, _SEQ, "tag:yaml.org,2002:float"}
 _BOOLEANS = yaml.constructor.SafeConstructor.bool_values
-#: An integer PyYAML reads with plain `int()`: no octal, hex, binary, `_` or `1:30`.
-_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-#: What `_walk` gives for a value it leaves to PyYAML's constructor: a float, an integer
-#: in another notation, a merge key, an alias of a list or mapping (the same object twice).
+#: A whole number in plain decimal digits, perhaps in groups of three (`100_000`), which
+#: `int()` reads as meant: no leading zero (octal in YAML 1.1), hex, binary or `1:30`.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:_[0-9]{3})+)")
+#: What `_walk` gives for a value it leaves to PyYAML's constructor: a merge key, an alias
+#: of a list or mapping (the same object twice).
 _UNUSUAL: Any = object()
 
 
@@ -84,6 +110,13 @@ class YamlDocument:
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document whose first line is line `first_line` of its file."""
     offset = first_line  # marks are 0-based
+    raw = _RAW_CONTROL.search(text)
+    if raw:
+        # PyYAML's reader reports these at the start of the text, not where they are.
+        line = text.count("\n", 0, raw.start()) + first_line
+        raise YamlError(
+            line, f"text contains the control character U+{ord(raw.group()):04X}: remove it"
+        )
     loader = _Loader(text)
     try:
         try:
@@ -164,7 +197,7 @@ def _walk(
                 return int(value)
             if not value.replace("_", "").lstrip("+-"):
                 raise YamlError(line, f"'{value}' is not a number")
-        return _UNUSUAL
+        return value  # a number in another notation stays as written (`_number_as_written`)
     mapping_node = isinstance(node, yaml.MappingNode)
     # An alias (PyYAML gives the same object for both), or `!!seq {}`: PyYAML's to make.
     unusual = id(node) in seen or tag != (_MAP if mapping_node else _SEQ)

@@ -750,9 +750,65 @@ def test_funding_defaults_on_projects(corpus: Corpus, monkeypatch: pytest.Monkey
         ),
         (
             "1.5",
-            "funding[0].amount must be a whole number of kronor, not a decimal number: "
+            "funding[0].amount must be a whole number in plain kronor, not '1.5': "
+            "write a whole number in plain digits, without decimals, e.g. 100000",
+        ),
+        (
+            "100.000",
+            "funding[0].amount must be a whole number in plain kronor, not '100.000': "
+            "write 100000, without dots",
+        ),
+        (
+            "100000.0",
+            "funding[0].amount must be a whole number in plain kronor, not '100000.0': "
+            "write 100000, without decimals",
+        ),
+        (
+            "0100000",
+            "funding[0].amount must be a whole number in plain kronor, not '0100000': "
+            "write 100000, without a leading zero",
+        ),
+        (
+            "050000",
+            "funding[0].amount must be a whole number in plain kronor, not '050000': "
+            "write 50000, without a leading zero",
+        ),
+        (
+            "1:30:00",
+            "funding[0].amount must be a whole number in plain kronor, not '1:30:00': "
+            "write the number in plain digits, without ':' (it would be read as a time)",
+        ),
+        (
+            "0x10",
+            "funding[0].amount must be a whole number in plain kronor, not '0x10': "
+            "write the number in plain decimal digits, e.g. 100000",
+        ),
+        (
+            "0o17",
+            "funding[0].amount must be a whole number in plain kronor, not '0o17': "
+            "write the number in plain decimal digits, e.g. 100000",
+        ),
+        (
+            "1e9",
+            "funding[0].amount must be a whole number in plain kronor, not '1e9': "
+            "write 1000000000, every digit, without an exponent",
+        ),
+        (
+            "1.5e+6",
+            "funding[0].amount must be a whole number in plain kronor, not '1.5e+6': "
+            "write 1500000, every digit, without an exponent",
+        ),
+        (
+            "1_00_000",
+            "funding[0].amount must be a whole number in plain kronor, not '1_00_000': "
+            "write 100000, without underscores",
+        ),
+        (
+            "yes",
+            "funding[0].amount must be a whole number of kronor, not true or false: "
             "write 100000, without spaces, dots or 'kr'",
         ),
+        ("1000000000001", "funding[0].amount: 1000000000001 must be at most 1000000000000"),
         ("0", "funding[0].amount: 0 must be greater than 0"),
         ("-5000", "funding[0].amount: -5000 must be greater than 0"),
     ],
