@@ -23,19 +23,29 @@ stay in memory. A saved file is noticed at once (`insyn.watch`), and:
   still renders only stale outputs.
 
 The search index (Pagefind) is skipped unless `--search` is given.
+
+Only requests whose `Host` names the loopback interface (`localhost`, `127.0.0.1`,
+`[::1]`, or the loopback address given to `--host`) are answered, on every route:
+a page of any other site that gets its name resolved to 127.0.0.1 (DNS rebinding)
+sends its own name as Host, and gets 400 instead of the preview. A request path is
+mapped only to a file inside the output folder, and one that names none is a 404
+(400 when it is not UTF-8 or holds control characters), never a server error.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
+import ipaddress
 import mimetypes
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
 import time
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -67,8 +77,69 @@ PRESENTATIONAL = {
     PROJECT: ("name", "body", "target_groups", "notes", "tags", "status"),
 }
 WAIT_SECONDS = 60.0
+#: The Host names the preview always answers: what a browser sends for the loopback.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+#: A Host header: a name or a bracketed IPv6 address, then perhaps a port of 1-5 digits.
+HOST_HEADER = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^\[\]:@]+)(?::[0-9]{1,5})?")
+BAD_PATH = b"Bad Request: the path is not UTF-8 or holds control characters.\n"
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def _host_name(name: str) -> str:
+    """`name` as it is compared: lower case, an IP address in its one usual spelling
+    (`[0:0::1]` is `[::1]`), so each host has one form in `loopback_hosts`."""
+    name = name.lower()
+    try:
+        if name.startswith("[") and name.endswith("]"):
+            return f"[{ipaddress.IPv6Address(name[1:-1])}]"
+        return str(ipaddress.IPv4Address(name))
+    except ValueError:
+        return name
+
+
+def loopback_hosts(started: str) -> frozenset[str]:
+    """The Host names answered: `LOOPBACK_NAMES`, and the `--host` the server was started
+    with when that is a loopback address too (`127.0.0.2`). A non-loopback `--host` adds
+    nothing: a request must still name the loopback, so no rebinding page gets an answer."""
+    name = _host_name(f"[{started}]" if ":" in started else started)
+    try:
+        loopback = ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    return frozenset({*LOOPBACK_NAMES, name} if loopback else LOOPBACK_NAMES)
+
+
+def host_allowed(header: str | None, hosts: frozenset[str]) -> bool:
+    """Whether a request's `Host` header (None: it had none) names one of `hosts`, with or
+    without a port. No Host, an empty or malformed one, and every other name are refused:
+    a page that reaches 127.0.0.1 through a name of its own sends that name."""
+    match = HOST_HEADER.fullmatch(header or "")
+    return match is not None and _host_name(match["name"]) in hosts
+
+
+def wrong_host_text(hosts: frozenset[str]) -> bytes:
+    """The plain body of the 400 a request for another host gets."""
+    names = ", ".join(sorted(hosts))
+    return f"Bad Request: this preview answers only requests for {names}.\n".encode()
+
+
+def site_path(path_info: str) -> str | None:
+    """The output-relative path a request names (`""` for the root), or None when its bytes
+    cannot name a file the build writes.
+
+    A WSGI server gives PATH_INFO as the request's unquoted bytes, one Latin-1 character
+    each (PEP 3333): decoded as UTF-8 here, `/%C3%A5.txt` is `å.txt`. Bytes that are not
+    UTF-8, NUL (which the file system refuses with a ValueError) and other control
+    characters are refused here, before any file is looked up.
+    """
+    try:
+        text = path_info.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return None
+    return text.lstrip("/")
 
 
 class SiteServer:
@@ -77,6 +148,8 @@ class SiteServer:
     def __init__(self, options: ServeOptions) -> None:
         self.options = options
         self.out = options.build.out.resolve()
+        #: the Host names answered (`loopback_hosts`)
+        self.hosts = loopback_hosts(options.host)
         self.error_page: bytes | None = None
         self.lock = threading.Lock()
         self.state: incremental.SiteState | None = None
@@ -425,33 +498,55 @@ class SiteServer:
     # --- serving ----------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "/")
-        if self.error_page is not None and (path.endswith("/") or path.endswith(".html")):
+        # The Host check is here too (not only in front of livereload's routes, see
+        # `_loopback_server`), so the app is safe under whatever WSGI server runs it.
+        if not host_allowed(environ.get("HTTP_HOST"), self.hosts):
+            body = wrong_host_text(self.hosts)
+            return self._respond(start_response, "400 Bad Request", "text/plain", body)
+        relative = site_path(environ.get("PATH_INFO", "/"))
+        if relative is None:
+            return self._respond(start_response, "400 Bad Request", "text/plain", BAD_PATH)
+        if self.error_page is not None and (relative == "" or relative.endswith(("/", ".html"))):
             return self._respond(start_response, "500 Build failed", "text/html", self.error_page)
-        self._wait_until_rendered(path)
-        target = self._resolve(path)
-        if target is None:
-            missing = self.out / "404.html"
-            body = missing.read_bytes() if missing.is_file() else b"<h1>404</h1>"
-            return self._respond(start_response, "404 Not Found", "text/html", body)
+        self._wait_until_rendered(relative)
+        target = self._resolve(relative)
+        found = _read(target) if target is not None else None
+        if target is None or found is None:
+            missing = self._resolve("404.html")
+            page = _read(missing) if missing is not None else None
+            return self._respond(
+                start_response, "404 Not Found", "text/html", page or b"<h1>404</h1>"
+            )
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return self._respond(start_response, "200 OK", kind, target.read_bytes())
+        return self._respond(start_response, "200 OK", kind, found)
 
-    def _wait_until_rendered(self, path: str) -> None:
-        relative = path.lstrip("/")
+    def _wait_until_rendered(self, relative: str) -> None:
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
         with self.ready:
             self.ready.wait_for(lambda: relative not in self.pending, timeout=WAIT_SECONDS)
 
-    def _resolve(self, path: str) -> Path | None:
-        relative = path.lstrip("/")
-        target = (self.out / relative).resolve()
-        if not target.is_relative_to(self.out):
+    def _resolve(self, relative: str) -> Path | None:
+        """The file in the output folder that `relative` (from `site_path`) names, or None;
+        never a file outside that folder.
+
+        `..` segments and backslashes (a separator on Windows) name no site file, so they
+        are refused before the file system is asked. The path is resolved after a folder's
+        `index.html` is added, so no symlink (of a file, a folder or an index) leads out.
+        A name the file system refuses (too long, a symlink loop, NUL) is a missing file.
+        """
+        parts = relative.split("/")
+        if "\\" in relative or ".." in parts:
             return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
+        target = self.out.joinpath(*parts)
+        try:
+            if target.is_dir():
+                target = target / "index.html"
+            target = target.resolve()
+            inside = target.is_relative_to(self.out) and target.is_file()
+        except (OSError, RuntimeError, ValueError):  # RuntimeError: a loop, before Python 3.13
+            return None
+        return target if inside else None
 
     @staticmethod
     def _respond(
@@ -468,6 +563,15 @@ class SiteServer:
             ],
         )
         return [body]
+
+
+def _read(target: Path) -> bytes | None:
+    """The bytes of a file `_resolve` found, or None when it cannot be read (removed or
+    replaced by a folder since, no permission): a missing file, not a server error."""
+    try:
+        return target.read_bytes()
+    except OSError:
+        return None
 
 
 @dataclasses.dataclass
@@ -520,8 +624,87 @@ padding:.1rem .3rem}}</style></head>
     return text.encode("utf-8")
 
 
-def serve(options: ServeOptions) -> int:
+#: livereload 2.7.1's script tag (`Server.application`, no separate live port): it loads
+#: livereload.js from the host and port the page came from.
+LIVE_SCRIPT = (
+    '<script type="text/javascript">(function(){'
+    'var s=document.createElement("script");'
+    "var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    's.src="//"+window.location.hostname+":"+port'
+    '+ "/livereload.js?port=" + port;'
+    "document.head.appendChild(s);"
+    "})();</script>"
+)
+
+
+def _loopback_server(site: SiteServer) -> Any:
+    """livereload's `Server` for `site`, with the Host check in front of every route.
+
+    livereload has routes of its own before the WSGI app: `/livereload` (the websocket
+    that tells browsers to reload), `/forcereload` (which makes them) and `/livereload.js`.
+    `SiteServer`'s own check would leave those open to a rebinding page, and livereload
+    builds its tornado Application and listens on it in one method, `Server.application`.
+    So that method is replaced by one making the same routes (for serve's one port) on
+    an Application that answers a request for any other host with 400 before routing it.
+    The websocket also refuses (403) a browser page of another origin, which livereload
+    lets follow every save.
+    """
     from livereload import Server
+    from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+    from livereload.server import LiveScriptInjector
+    from tornado import httputil, web
+
+    live_script = LIVE_SCRIPT.encode()
+    refusal = wrong_host_text(site.hosts)
+
+    class WrongHost(web.RequestHandler):
+        def prepare(self) -> None:
+            self.set_status(400)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(refusal)
+
+    class SameOriginReloads(LiveReloadHandler):  # type: ignore[misc]
+        def check_origin(self, origin: str) -> bool:
+            return host_allowed(urllib.parse.urlsplit(origin).netloc, site.hosts)
+
+    class LoopbackApplication(web.Application):
+        def find_handler(self, request: httputil.HTTPServerRequest, **kwargs: Any) -> Any:
+            # The header, not request.host: tornado makes that 127.0.0.1 for an HTTP/1.0
+            # request without Host.
+            if host_allowed(request.headers.get("Host"), site.hosts):
+                return super().find_handler(request, **kwargs)
+            return self.get_handler_delegate(request, WrongHost)
+
+    class Injector(LiveScriptInjector):  # type: ignore[misc]
+        script = live_script
+
+    class LoopbackServer(Server):  # type: ignore[misc]
+        def application(
+            self,
+            port: int,
+            host: str,
+            liveport: int | None = None,
+            debug: bool | None = None,
+            live_css: bool = True,
+        ) -> None:
+            if liveport is not None:
+                raise ValueError("serve answers on one port: liveport is not supported")
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            handlers = [
+                (r"/livereload", SameOriginReloads),
+                (r"/forcereload", ForceReloadHandler),
+                (r"/livereload.js", LiveReloadJSHandler),
+                *self.get_web_handlers(live_script),
+            ]
+            app = LoopbackApplication(handlers=handlers, debug=bool(debug), transforms=[Injector])
+            app.listen(port, address=host)
+
+    return LoopbackServer(app=site)
+
+
+def serve(options: ServeOptions) -> int:
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
@@ -532,7 +715,7 @@ def serve(options: ServeOptions) -> int:
             file=sys.stderr,
         )
     site.rebuild()
-    server = Server(app=site)
+    server = _loopback_server(site)
     # livereload needs one watched path of its own (else it polls the whole folder); the
     # rebuilds come from our watcher, which tells livereload's browsers when one is done.
     server.watch(str(options.build.data / "site.yaml"), lambda: None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -46,20 +48,26 @@ def wait_for(url: str, predicate, timeout: float = 30.0) -> tuple[int, str]:  # 
     raise AssertionError(f"timed out waiting for {url}; last response: {last[0]} {last[1][:300]}")
 
 
-@pytest.fixture
-def served(corpus: Corpus) -> Iterator[tuple[Corpus, str]]:
-    corpus.decision("2007-samtal", title="Samtalsgrupper för kvinnor")
+@contextlib.contextmanager
+def serving(corpus: Corpus, *args: str) -> Iterator[tuple[int, Path]]:
+    """`site.py serve ARGS` on a free loopback port in the corpus: (port, its log file).
+
+    The log is a file, not a pipe, so a chatty server never blocks on a full pipe and a
+    test can read everything it printed after it has been stopped.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "site.py"), "serve", "--port", str(port)],
-        cwd=corpus.root,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log = corpus.root / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "site.py"), "serve", "--port", str(port), *args],
+            cwd=corpus.root,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
-        yield corpus, f"http://127.0.0.1:{port}"
+        yield port, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -67,6 +75,13 @@ def served(corpus: Corpus) -> Iterator[tuple[Corpus, str]]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(corpus: Corpus) -> Iterator[tuple[Corpus, str]]:
+    corpus.decision("2007-samtal", title="Samtalsgrupper för kvinnor")
+    with serving(corpus) as (port, _):
+        yield corpus, f"http://127.0.0.1:{port}"
 
 
 def test_serve_shows_edits_errors_and_recovers(served: tuple[Corpus, str]) -> None:
@@ -92,8 +107,6 @@ def test_serve_shows_edits_errors_and_recovers(served: tuple[Corpus, str]) -> No
 
 
 # --- serve's incremental updates, in process ------------------------------------------
-
-from pathlib import Path  # noqa: E402
 
 from tests.test_incremental import EDITS, clean_build, tree  # noqa: E402
 
@@ -233,7 +246,8 @@ def test_serve_waits_for_a_page_being_rendered(site_server) -> None:  # type: ig
     answered: list[str] = []
 
     def request() -> None:
-        body = server({"PATH_INFO": "/beslut/2007-beslut-0/"}, lambda status, headers: None)
+        environ = {"PATH_INFO": "/beslut/2007-beslut-0/", "HTTP_HOST": "127.0.0.1:8000"}
+        body = server(environ, lambda status, headers: None)
         answered.append(b"".join(body).decode())
 
     thread = threading.Thread(target=request)
@@ -297,3 +311,280 @@ def test_a_save_does_not_wait_for_the_last_saves_other_pages(
     server.settle()
     assert not server.pending
     assert tree(corpus.out) == clean_build()
+
+
+# --- what a hostile page or client may send ---------------------------------------------
+
+
+def raw_request(
+    port: int,
+    target: bytes,
+    host: bytes | None = b"127.0.0.1",
+    *,
+    version: bytes = b"HTTP/1.1",
+    headers: tuple[bytes, ...] = (),
+    address: str = "127.0.0.1",
+) -> tuple[int, bytes]:
+    """Send one GET with exactly these bytes as its target and Host (None: no Host line)
+    to `address`; (status, body) of the answer, status 0 when the server closed without one."""
+    lines = [b"GET " + target + b" " + version]
+    if host is not None:
+        lines.append(b"Host: " + host)
+    if not any(line.lower().startswith(b"connection:") for line in headers):
+        headers = (*headers, b"Connection: close")
+    lines += [*headers, b"", b""]
+    received = head = body = b""
+    with socket.create_connection((address, port), timeout=10) as sock:
+        sock.sendall(b"\r\n".join(lines))
+        with contextlib.suppress(ConnectionResetError):
+            while b"\r\n\r\n" not in received and (chunk := sock.recv(65536)):
+                received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            fields = dict(
+                line.lower().split(b":", 1) for line in head.split(b"\r\n")[1:] if b":" in line
+            )
+            # The body ends at Content-Length, else when the server closes; 101 has none.
+            length = int(fields.get(b"content-length", b"-1"))
+            while not head.startswith(b"HTTP/1.1 101") and len(body) != length:
+                if not (chunk := sock.recv(65536)):
+                    break
+                body += chunk
+    status = head.split(b" ", 2)[1] if head.startswith(b"HTTP/") else b"0"
+    return int(status), body
+
+
+def started(port: int, address: str = "127.0.0.1") -> None:
+    """Wait until the server on `address` answers (its first build done)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if raw_request(port, b"/", address.encode(), address=address)[0] == 200:
+                return
+        time.sleep(0.1)
+    raise AssertionError("serve did not start")
+
+
+def assert_no_traceback(log: Path) -> None:
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text, text
+    assert "Uncaught exception" not in text, text
+
+
+WEBSOCKET = (
+    b"Connection: Upgrade",
+    b"Upgrade: websocket",
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    b"Sec-WebSocket-Version: 13",
+)
+#: Every route serve has: the WSGI app's pages and files, and livereload's own.
+ROUTES: list[tuple[bytes, tuple[bytes, ...], int]] = [
+    (b"/", (), 200),
+    (b"/beslut/2007-samtal/", (), 200),
+    (b"/nothing-here.html", (), 404),
+    (b"/livereload.js", (), 200),
+    (b"/forcereload", (), 200),
+    (b"/livereload", WEBSOCKET, 101),
+]
+WRONG_HOSTS = [
+    b"evil.example",
+    b"attacker.test:8000",
+    b"",
+    b"localhost.evil.example",
+    b"127.0.0.1.nip.io",
+    b"evil.example:80",
+    b"localhost:",
+    b"localhost:abc",
+    b"127.0.0.2",
+    b"[::2]",
+    b"::1",
+]
+
+
+def test_serve_answers_only_requests_for_a_loopback_host(corpus: Corpus) -> None:
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name, which the browser puts in
+    Host: every route, livereload's websocket and reload trigger included, refuses it."""
+    corpus.decision("2007-samtal", title="Samtalsgrupper för kvinnor")
+    with serving(corpus) as (port, log):
+        started(port)
+        right = [b"localhost", b"LocalHost", b"127.0.0.1", b"[::1]", b"[0:0::1]"]
+        right += [name + b":" + str(port).encode() for name in right]
+        for target, headers, status in ROUTES:
+            for host in right:
+                answer = raw_request(port, target, host, headers=headers)
+                assert answer[0] == status, (target, host, answer)
+            for host in WRONG_HOSTS:
+                code, body = raw_request(port, target, host, headers=headers)
+                assert code == 400, (target, host, code, body)
+                assert b"Samtalsgrupper" not in body and b"livereload" not in body
+            # Without Host: refused on HTTP/1.1 (by tornado), and on HTTP/1.0 too.
+            assert raw_request(port, target, None, headers=headers)[0] == 400, target
+            answer = raw_request(port, target, None, version=b"HTTP/1.0", headers=headers)
+            assert answer[0] == 400, (target, answer)
+        code, body = raw_request(port, b"/beslut/2007-samtal/", b"evil.example")
+        assert body.startswith(b"Bad Request:"), body
+        # The reload websocket takes no page of another site either (livereload would).
+        home = b"Origin: http://127.0.0.1:" + str(port).encode()
+        assert raw_request(port, b"/livereload", headers=(*WEBSOCKET, home))[0] == 101
+        for origin in (b"http://evil.example", b"http://evil.example:" + str(port).encode()):
+            headers = (*WEBSOCKET, b"Origin: " + origin)
+            assert raw_request(port, b"/livereload", headers=headers)[0] == 403, origin
+        assert raw_request(port, b"/livereload", headers=(*WEBSOCKET, b"Origin: null"))[0] == 403
+    assert_no_traceback(log)
+
+
+def test_serve_also_answers_its_own_loopback_host(corpus: Corpus) -> None:
+    """`--host 127.0.0.2` adds that name to the ones answered, and no other."""
+    try:
+        socket.create_server(("127.0.0.2", 0)).close()
+    except OSError:
+        pytest.skip("127.0.0.2 is not a loopback address here (only Linux routes all of 127/8)")
+    with serving(corpus, "--host", "127.0.0.2") as (port, log):
+        started(port, "127.0.0.2")
+        named = str(port).encode()
+        for host in (b"127.0.0.2", b"127.0.0.2:" + named, b"localhost:" + named):
+            assert raw_request(port, b"/", host, address="127.0.0.2")[0] == 200, host
+        for host in (b"evil.example", b"127.0.0.3", b"192.168.1.5:" + named):
+            assert raw_request(port, b"/", host, address="127.0.0.2")[0] == 400, host
+    assert_no_traceback(log)
+
+
+#: Request targets no site file answers, and the status each gets.
+HOSTILE_PATHS: list[tuple[bytes, int]] = [
+    (b"/%00", 400),
+    (b"/a%00b.html", 400),
+    (b"/beslut/%00/", 400),
+    (b"/%0a", 400),
+    (b"/%ff%fe", 400),
+    (b"/%c3", 400),
+    (b"/" + b"a" * 5000, 404),
+    (b"/" + b"a" * 5000 + b"/", 404),
+    (b"/" + b"ab/" * 1700, 404),
+    (b"/..%2f..%2fetc/passwd", 404),
+    (b"/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 404),
+    (b"/../../../etc/passwd", 404),
+    (b"/beslut/..%2f..%2f..%2fsecret.txt", 404),
+    (b"/..%5c..%5csecret.txt", 404),
+    (b"/a%5cb.html", 404),
+    (b"/tom/", 404),
+    (b"/tom", 404),
+    (b"/ut.txt", 404),
+    (b"/utmapp/secret.txt", 404),
+    (b"/lankad/", 404),
+    (b"/lankad/index.html", 404),
+    (b"/loop/", 404),
+]
+
+
+def hostile_output(corpus: Corpus) -> None:
+    """Next to the built site: a folder without index, a secret outside the output folder
+    and symlinks to it (a file, a folder, a folder's index), a symlink loop, and a file
+    with a non-ASCII name."""
+    out = corpus.out
+    (corpus.root / "secret.txt").write_text("SECRET", encoding="utf-8")
+    (corpus.root / "secrets").mkdir()
+    (corpus.root / "secrets" / "secret.txt").write_text("SECRET", encoding="utf-8")
+    (corpus.root / "secrets" / "index.html").write_text("SECRET", encoding="utf-8")
+    (out / "tom").mkdir()
+    (out / "ut.txt").symlink_to(corpus.root / "secret.txt")
+    (out / "utmapp").symlink_to(corpus.root / "secrets", target_is_directory=True)
+    (out / "lankad").mkdir()
+    (out / "lankad" / "index.html").symlink_to(corpus.root / "secrets" / "index.html")
+    (out / "loop").symlink_to(out / "loop")
+    (out / "å.txt").write_text("Åtta", encoding="utf-8")
+
+
+def test_serve_answers_bad_paths_with_404_or_400_never_a_traceback(corpus: Corpus) -> None:
+    corpus.decision("2007-samtal", title="Samtalsgrupper för kvinnor")
+    with serving(corpus) as (port, log):
+        started(port)
+        hostile_output(corpus)
+        for target, status in HOSTILE_PATHS:
+            code, body = raw_request(port, target)
+            assert code == status, (target[:80], code, body[:200])
+            assert b"SECRET" not in body
+        # A raw NUL or backslash, if the HTTP layer lets one through, is refused too.
+        for target in (b"/a\x00b.html", b"/\x00", b"/..\\..\\secret.txt", b"/a\\b"):
+            code, body = raw_request(port, target)
+            assert code in (400, 404), (target, code, body[:200])
+        # The server still serves what it should, non-ASCII names as UTF-8.
+        assert raw_request(port, b"/%c3%a5.txt") == (200, "Åtta".encode())
+        assert raw_request(port, b"/beslut/2007-samtal/")[0] == 200
+    assert_no_traceback(log)
+
+
+def test_site_server_maps_only_clean_paths_into_the_output_folder(site_server) -> None:  # type: ignore[no-untyped-def]
+    """The WSGI app on its own (as any WSGI server would call it): every odd PATH_INFO,
+    raw NUL and backslash included, is a 404 or 400, and it checks Host itself."""
+    corpus, server = site_server
+    hostile_output(corpus)
+    answers: list[str] = []
+
+    def get(path: str, host: str | None = "localhost:8000") -> tuple[str, bytes]:
+        environ = {"PATH_INFO": path} if host is None else {"PATH_INFO": path, "HTTP_HOST": host}
+        body = b"".join(server(environ, lambda status, headers: answers.append(status)))
+        return answers[-1], body
+
+    from urllib.parse import unquote_to_bytes
+
+    for target, status in HOSTILE_PATHS:
+        # PATH_INFO as a WSGI server gives it: the unquoted bytes as Latin-1 characters.
+        code, body = get(unquote_to_bytes(target).decode("latin-1"))
+        assert code.startswith(str(status)), (target[:80], code)
+        assert b"SECRET" not in body
+    for path in ("/a\x00b", "/\x00", "/..\\..\\secret.txt", "/a\\b.html", "/\u0100", "/\udcff"):
+        code, body = get(path)
+        assert code.split()[0] in ("400", "404"), (path, code)
+    assert get("/\xc3\xa5.txt") == ("200 OK", "Åtta".encode())
+    assert get("/beslut/2007-beslut-0/")[0] == "200 OK"
+    for host in (None, "", "evil.example", "attacker.test:8000", "localhost:"):
+        assert get("/beslut/2007-beslut-0/", host)[0] == "400 Bad Request", host
+    # While the build has failed too: other hosts and malformed paths are still refused.
+    server.error_page = b"<h1>Bygget misslyckades</h1>"
+    assert get("/beslut/2007-beslut-0/", "evil.example")[0] == "400 Bad Request"
+    assert get("/\x00/")[0] == "400 Bad Request"
+    assert get("/beslut/2007-beslut-0/") == ("500 Build failed", server.error_page)
+
+
+@pytest.mark.parametrize(
+    ("header", "allowed"),
+    [
+        ("localhost", True),
+        ("localhost:8000", True),
+        ("LOCALHOST:8000", True),
+        ("127.0.0.1", True),
+        ("127.0.0.1:1", True),
+        ("[::1]", True),
+        ("[::1]:8000", True),
+        ("[0:0:0:0:0:0:0:1]:8000", True),
+        (None, False),
+        ("", False),
+        ("evil.example", False),
+        ("attacker.test:8000", False),
+        ("localhost.", False),
+        ("localhost:", False),
+        ("localhost:123456", False),
+        ("localhost:8000:8000", False),
+        ("127.0.0.1 ", False),
+        ("127.000.000.001", False),
+        ("127.0.0.2", False),
+        ("::1", False),
+        ("[::1", False),
+        ("[::ffff:127.0.0.1]", False),
+        ("[fe80::1%25eth0]", False),
+        ("user@localhost", False),
+    ],
+)
+def test_host_allowed(header: str | None, allowed: bool) -> None:
+    from insyn.serve import host_allowed, loopback_hosts
+
+    assert host_allowed(header, loopback_hosts("127.0.0.1")) is allowed
+
+
+def test_loopback_hosts_add_only_a_loopback_started_host() -> None:
+    from insyn.serve import host_allowed, loopback_hosts
+
+    assert host_allowed("127.0.0.2:8000", loopback_hosts("127.0.0.2"))
+    assert host_allowed("[::1]:8000", loopback_hosts("::1"))
+    assert loopback_hosts("0.0.0.0") == loopback_hosts("127.0.0.1")
+    assert loopback_hosts("192.168.1.5") == loopback_hosts("localhost")
+    assert not host_allowed("192.168.1.5:8000", loopback_hosts("192.168.1.5"))

@@ -3,13 +3,15 @@
 SYNTHETIC CONTENT: every name, amount and text here is generated from a seed
 and describes nothing real. Same N and seed -> byte-identical files.
 
-    python -m tests.bench.corpus 1000 /tmp/corpus-1000
+    python -m tests.bench.corpus 1000 /tmp/corpus-1000 [--seed 1]
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -157,5 +159,42 @@ def generate(n: int, root: Path, seed: int = 1) -> Path:
     return root
 
 
+def decision_count(text: str) -> int:
+    """N from the command line: a whole number of at least 1 (0 or -5 would write a
+    corpus of no decisions), else argparse's one-line error says what was wrong."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.corpus",
+        description="Write a synthetic benchmark corpus: N decisions and N/5 projects "
+        "(content/ and data/ under ROOT). Same N and seed give byte-identical files.",
+    )
+    parser.add_argument("n", metavar="N", type=decision_count, help="number of decisions (>= 1)")
+    parser.add_argument("root", metavar="ROOT", type=Path, help="folder to write it into")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the arguments and write the corpus; a folder that cannot be written is a
+    one-line error with status 1, not a traceback (bad arguments: argparse's, status 2)."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        generate(args.n, args.root, seed=args.seed)
+    except OSError as error:
+        print(f"{parser.prog}: error: cannot write {args.root}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    sys.exit(main())
