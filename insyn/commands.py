@@ -65,7 +65,13 @@ def build_site(options: BuildOptions, progress: bool = False) -> BuildReport:
 
 
 def build(options: BuildOptions) -> int:
+    """`site.py build`: 0 when the site is in place; 1, with one line on stderr, when not.
+
+    A failure of the machine rather than of the content (a read-only or full disk) is
+    one `error:` line too, not a traceback: `--out` and the manifest were left as they were.
+    """
     from insyn.search import SearchIndexError
+    from insyn.write import OutputError
 
     on_terminal = sys.stderr.isatty() and not options.quiet
     try:
@@ -75,6 +81,9 @@ def build(options: BuildOptions) -> int:
             f"Build failed: search index: {error}; {options.out} was left unchanged",
             file=sys.stderr,
         )
+        return 1
+    except OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     print_problems(report.result, sys.stderr)
     if not report.ok:

@@ -16,6 +16,7 @@ import gc
 import multiprocessing
 import os
 import queue
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -167,7 +168,13 @@ class Sink:
         try:
             os.link(source, target)
         except OSError:
-            return False
+            # Another file system (`--out` is a mount point: `write` copies the staged tree
+            # into it) or one without hard links: a copy keeps the modification time, so the
+            # file stays as the manifest has it, and costs less than rendering it again.
+            try:
+                shutil.copy2(source, target)
+            except OSError:
+                return False
         return True
 
 
@@ -258,6 +265,10 @@ def _help(chunks: list[list[int]], claimed: Any, results: Any) -> None:
     try:
         while (number := _claim(claimed, len(chunks))) is not None:
             results.put(_work(chunks[number]))
+    except OSError as error:
+        # Raised again as itself in the main process: a full or read-only disk is as likely
+        # to be met here as there, and `incremental` reports it in one line.
+        results.put(("oserror", error.errno, error.strerror, error.filename))
     except BaseException:
         results.put(("error", traceback.format_exc()))
     results.put(None)
@@ -349,6 +360,8 @@ def render_outputs(
                 running -= 1
             elif message[0] == "error":
                 raise RuntimeError(f"rendering failed in a worker process:\n{message[1]}")
+            elif message[0] == "oserror":
+                raise OSError(*message[1:])
             else:
                 take(message)
 

@@ -12,8 +12,8 @@ has nothing to do:
    from `.cache/sources.pickle`), linked and planned; the outputs whose reads
    changed are rendered (in parallel, Markdown from `.cache/markdown.pickle`)
    into a staging folder, every other file is hard-linked there from the
-   previous `--out`, and the staging folder is swapped in atomically: a failed
-   build still leaves `--out` untouched.
+   previous `--out`, and the staging folder is swapped in atomically (`write`): a
+   failed build still leaves `--out` untouched, and the manifest of it too.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -51,7 +52,7 @@ from insyn.load import SourceCache
 from insyn.pipeline import SiteResult, read_site
 from insyn.preload import preload
 from insyn.problems import Problems
-from insyn.write import safe_relative, write_tree
+from insyn.write import OutputError, describe_failure, output_lock, safe_relative, write_tree
 
 #: A file modified this close to the start of the last build may have changed unseen.
 RACY_NS = 2_000_000_000
@@ -122,10 +123,34 @@ def build(
     """Check, then bring `--out` up to date with as little work as the manifest allows.
 
     `serve` passes `keep_state` and its own in-memory caches; `build` uses the files in
-    `.cache/`.
+    `.cache/`. The whole build holds `--out`'s lock (`write.output_lock`): a second build
+    into the same folder waits, so the manifest it reads is the one of the `--out` it sees.
+    A failure to write (`OutputError`) leaves `--out` and its manifest as they were.
     """
     started_ns = time.time_ns()
     out = options.out.resolve()
+
+    def waiting() -> None:
+        print(f"Waiting for another build into {options.out} to finish...", file=sys.stderr)
+
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(output_lock(out, waiting if progress else None))
+        except OSError as error:
+            needed = _site_size(load_manifest(out))
+            raise OutputError(describe_failure(error, options.out, needed)) from error
+        return _build(options, out, started_ns, progress, keep_state, sources, bodies)
+
+
+def _build(
+    options: BuildOptions,
+    out: Path,
+    started_ns: int,
+    progress: bool,
+    keep_state: bool,
+    sources: SourceCache | None,
+    bodies: BodyCache | None,
+) -> Built:
     manifest = load_manifest(out)
     code = code_fingerprint(render.TEMPLATES, render.ASSETS)
     history = read_history(options.content)
@@ -210,8 +235,18 @@ def build(
         if options.search:
             search_seconds = _search(staging, sink, records, previous)
 
-    forget_manifest(out)
-    write_tree(out, fill)
+    def keep_manifest() -> None:
+        """The swap failed and left `--out` as it was: the old manifest still describes it."""
+        if manifest is not None:
+            save_manifest(out, manifest)
+
+    try:
+        # The old manifest describes `--out`, which stays as it is until the swap: it is
+        # forgotten only then, so that a build that fails leaves the next one warm.
+        write_tree(out, fill, before_swap=lambda: forget_manifest(out), swap_failed=keep_manifest)
+    except OSError as error:  # a render worker's too (`engine._help`)
+        needed = _site_size(manifest)
+        raise OutputError(describe_failure(error, options.out, needed)) from error
     bodies.save()
     html = sum(1 for path in records if path.endswith(".html"))
     save_manifest(
@@ -233,6 +268,11 @@ def build(
     if keep_state:
         state = SiteState(result, graph, history, outputs, versions, records, fingerprint)
     return Built(result, True, len(records), html, search_seconds, len(stale), state)
+
+
+def _site_size(manifest: Manifest | None) -> int | None:
+    """About how many bytes the site takes on disk, as the last build wrote it."""
+    return sum(r.size for r in manifest.files.values()) if manifest is not None else None
 
 
 def stale_outputs(
@@ -262,11 +302,11 @@ def stale_outputs(
 
 
 def _unchanged(
-    manifest: Manifest, quick: str, inputs: dict[str, tuple[int, int]], out: Path
+    manifest: Manifest, quick: str, inputs: dict[str, tuple[int, int, int, int]], out: Path
 ) -> bool:
     if manifest.quick != quick or manifest.inputs != inputs:
         return False
-    if any(mtime >= manifest.started_ns - RACY_NS for _, mtime in inputs.values()):
+    if any(s[1] >= manifest.started_ns - RACY_NS for s in inputs.values()):
         return False
     written = {path: (r.size, r.mtime_ns) for path, r in manifest.files.items()}
     return tree_stats(out) == written
