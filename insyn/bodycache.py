@@ -6,24 +6,22 @@ ids the templates reserve (`markup.page_ids`). The key is a SHA-256 of all of
 them and the body, so an edited body or a changed converter can never be
 served from the cache: it simply misses.
 
-The cache is one pickle file per site (`.cache/markdown.pickle`), read once
-per build and rewritten only when it gained or lost entries; it keeps only
-the bodies of the last build, so it never grows past the site's size.
+The cache is one sealed pickle file per site (`.cache/markdown.pickle`, see
+`cachefile`), read once per build and rewritten only when it gained or lost
+entries; it keeps only the bodies of the last build, so it never grows past
+the site's size.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 import nh3
 
-from insyn import markup
+from insyn import cachefile, markup
 from insyn.markup import Body, MarkdownRenderer
 
 CACHE_FILE = "markdown.pickle"
@@ -54,13 +52,8 @@ class BodyCache:
         self.made: dict[bytes, Body] = {}
         self._renderer: MarkdownRenderer | None = None
         if path is not None:
-            try:
-                with path.open("rb") as stream:
-                    loaded = pickle.load(stream)
-                if isinstance(loaded, dict):
-                    self.known = loaded
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                self.known = {}
+            loaded = cachefile.load(path, _is_bodies)
+            self.known = loaded if loaded is not None else {}
 
     def render(self, text: str) -> Body:
         key = body_key(text)
@@ -84,18 +77,12 @@ class BodyCache:
         kept = {k: b for k, b in {**self.known, **self.made}.items() if k in self.used}
         if kept.keys() == self.known.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        self.known, self.made = kept, {}
+        if cachefile.save(self.path, kept):
+            self.known, self.made = kept, {}
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see old or new, never half."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _is_bodies(value: object) -> bool:
+    """A dict of body keys to `Body`s: what `save` writes."""
+    return isinstance(value, dict) and all(
+        isinstance(key, bytes) and isinstance(body, Body) for key, body in value.items()
+    )

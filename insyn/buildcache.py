@@ -20,16 +20,16 @@ from __future__ import annotations
 import hashlib
 import operator
 import os
-import pickle
+import stat
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from importlib import metadata
 from pathlib import Path
 
 import insyn
-from insyn.bodycache import write_atomically
+from insyn import cachefile
+from insyn.files import Stamp, stamp, walk_files
 from insyn.history import History, content_relative
 from insyn.link import SiteGraph
 from insyn.load import SourceCache
@@ -39,11 +39,11 @@ from insyn.quality import Finding
 
 CACHE_FOLDER = ".cache"
 SOURCE_CACHE = "sources.pickle"
-#: Libraries whose output ends up in pages: a new version may change bytes.
-RENDERING_LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "icalendar", "markupsafe")
 #: Bumped when the manifest's layout changes.
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 
+#: How an output file sits on disk: size and modification time (its change time moves
+#: whenever a warm build hard-links it, so it cannot tell).
 Stat = tuple[int, int]
 
 
@@ -127,25 +127,31 @@ def reads_digests(outputs: Iterable[tuple[frozenset[str], object]]) -> list[str]
 
 
 def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] = ()) -> None:
+    """Names and bytes of the regular files under `folder`. A symlink counts by where it
+    points and a device or FIFO by its kind, without reading either: `read_site` reports
+    them, and a link to `/dev/zero` must not hang the build before it can."""
     if not folder.is_dir():
         return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc",):
-            if suffixes and path.suffix not in suffixes:
-                continue
-            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            hasher.update(path.read_bytes())
+    for path in walk_files(folder):
+        if suffixes and path.suffix not in suffixes:
+            continue
+        hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        try:
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                hasher.update(b"link\0" + os.fsencode(os.readlink(path)))
+            elif stat.S_ISREG(info.st_mode):
+                hasher.update(path.read_bytes())
+            else:
+                hasher.update(f"mode {info.st_mode:o}".encode())
+        except OSError as exc:
+            hasher.update(f"unreadable {exc.errno}".encode())
 
 
 def code_fingerprint(templates: Path, assets: Path) -> str:
     """insyn's code and schemas, templates, assets, Python and the rendering libraries."""
     hasher = hashlib.sha256()
-    hasher.update(f"{MANIFEST_FORMAT} {sys.version}".encode())
-    for name in RENDERING_LIBRARIES:
-        try:
-            hasher.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            hasher.update(f"{name}=-".encode())
+    hasher.update(f"{MANIFEST_FORMAT} {sys.version} {cachefile.library_versions()}".encode())
     _tree_digest(hasher, Path(insyn.__file__).parent, (".py", ".json"))
     hasher.update(b"\0templates\0")
     _tree_digest(hasher, templates)
@@ -154,18 +160,22 @@ def code_fingerprint(templates: Path, assets: Path) -> str:
     return hasher.hexdigest()
 
 
-def input_stats(content: Path, data: Path) -> dict[str, Stat]:
-    """(size, mtime) of every file a build reads from `content/` and `data/`."""
-    stats: dict[str, Stat] = {}
+def input_stats(content: Path, data: Path) -> dict[str, Stamp]:
+    """The `files.stamp` of every entry a build reads from `content/` and `data/` (of the
+    link itself and of where it leads, for a symlink), as git tells changed files."""
+    stats: dict[str, Stamp] = {}
     for folder in (content / "decisions", content / "projects", data):
         try:
             with os.scandir(folder) as scan:
                 for entry in scan:
-                    if entry.is_file():
-                        stat = entry.stat()
-                        stats[entry.path] = (stat.st_size, stat.st_mtime_ns)
+                    stats[entry.path] = stamp(entry.stat(follow_symlinks=False))
+                    if entry.is_symlink():
+                        try:
+                            stats[f"{entry.path}\0target"] = stamp(entry.stat())
+                        except OSError:
+                            stats[f"{entry.path}\0target"] = (-1, -1, -1, -1)
         except OSError:
-            stats[str(folder)] = (-1, -1)
+            stats[str(folder)] = (-1, -1, -1, -1)
     return stats
 
 
@@ -207,7 +217,7 @@ class Manifest:
     fingerprint: str
     #: code_fingerprint + options + history: with equal inputs, nothing to do at all
     quick: str
-    inputs: dict[str, Stat]
+    inputs: dict[str, Stamp]
     started_ns: int
     problems: list[Problem]
     versions: dict[str, str]
@@ -221,42 +231,35 @@ def manifest_path(out: Path) -> Path:
     return cache_folder(out) / f"build-{name}.pickle"
 
 
+def _is_manifest(value: object) -> bool:
+    return isinstance(value, Manifest) and isinstance(value.files, dict)
+
+
 def load_manifest(out: Path) -> Manifest | None:
-    try:
-        with manifest_path(out).open("rb") as stream:
-            manifest = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+    manifest = cachefile.load(manifest_path(out), _is_manifest)
+    if manifest is None or manifest.out != str(out.resolve()):
         return None
-    if not isinstance(manifest, Manifest) or manifest.out != str(out.resolve()):
-        return None
+    assert isinstance(manifest, Manifest)
     return manifest
 
 
 def save_manifest(out: Path, manifest: Manifest) -> None:
-    path = manifest_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    cachefile.save(manifest_path(out), manifest)
 
 
 def forget_manifest(out: Path) -> None:
     """Before `--out` changes, so that a crash mid-way never leaves a manifest that lies."""
-    manifest_path(out).unlink(missing_ok=True)
+    cachefile.remove(manifest_path(out))
+
+
+def _is_source_cache(value: object) -> bool:
+    return isinstance(value, SourceCache) and all(
+        isinstance(entry, bytes) for entry in value.pickled.values()
+    )
 
 
 def load_source_cache(out: Path) -> SourceCache:
-    try:
-        with (cache_folder(out) / SOURCE_CACHE).open("rb") as stream:
-            cache = pickle.load(stream)
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ValueError,
-        TypeError,
-        KeyError,
-    ):
-        return SourceCache()
+    cache = cachefile.load(cache_folder(out) / SOURCE_CACHE, _is_source_cache)
     return cache if isinstance(cache, SourceCache) else SourceCache()
 
 
@@ -265,6 +268,4 @@ def save_source_cache(out: Path, cache: SourceCache) -> None:
     kept = cache.pruned()
     if not cache.changed and kept.count() == cache.count():
         return
-    folder = cache_folder(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomically(folder / SOURCE_CACHE, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    cachefile.save(cache_folder(out) / SOURCE_CACHE, kept)

@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from insyn.files import Stamp, stamp
+
 QUIET_SECONDS = 0.015
 POLL_SECONDS = 0.25
 
@@ -145,7 +147,8 @@ class Watcher:
             events.append((folder / name, created_folder))
         return events
 
-    def _snapshot(self) -> dict[Path, tuple[int, int]]:
+    def _snapshot(self) -> dict[Path, Stamp]:
+        """Every file's `files.stamp`: a `touch -r` edit changes its change time."""
         stats = {}
         for folder in self.folders:
             for current, names, files in os.walk(folder):
@@ -153,10 +156,9 @@ class Watcher:
                 for name in files:
                     path = Path(current) / name
                     try:
-                        stat = path.stat()
+                        stats[path] = stamp(path.stat())
                     except OSError:
                         continue
-                    stats[path] = (stat.st_size, stat.st_mtime_ns)
         return stats
 
     def _run_polling(self) -> None:

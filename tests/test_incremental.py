@@ -261,12 +261,13 @@ def test_a_source_cache_of_another_shape_does_not_stop_the_build(site: Corpus, s
     something else is read as far as it is usable and never costs a traceback."""
     import pickle
 
+    from insyn import cachefile
     from insyn.buildcache import SOURCE_CACHE, cache_folder
     from insyn.load import SourceCache
 
     build()
     path = cache_folder(Path("_site")) / SOURCE_CACHE
-    cache: SourceCache = pickle.loads(path.read_bytes())
+    cache: SourceCache = cachefile.load(path, lambda value: True)
     entries = {key: cache.get(key) for key in list(cache.pickled)}
     state = {"whole entries": {"entries": entries}, "no entries": {"other": 1}}.get(saved)
     if state is None:
@@ -274,9 +275,9 @@ def test_a_source_cache_of_another_shape_does_not_stop_the_build(site: Corpus, s
     else:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(SourceCache, "__getstate__", lambda self: state)
-            path.write_bytes(pickle.dumps(SourceCache()))
+            path.write_bytes(cachefile.seal(pickle.dumps(SourceCache())))
     if saved == "whole entries":
-        assert pickle.loads(path.read_bytes()).entries == entries
+        assert cachefile.load(path, lambda value: True).entries == entries
     edit_body(site)
     build()
     assert tree(site.out) == clean_build()
