@@ -61,10 +61,12 @@ from insyn.link import _Resolver, build_decision, build_project
 from insyn.load import DECISION, PROJECT, load_content_file
 from insyn.model import Decision, Project
 from insyn.opendata import twin_file
+from insyn.pipeline import SiteResult
 from insyn.problems import Problems, summary
 from insyn.render import Page
 from insyn.validate import validate_file
 from insyn.watch import EVERYTHING, Watcher
+from insyn.write import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("templates", "assets")
@@ -217,9 +219,17 @@ class SiteServer:
             self.backlog.clear()
             self.pending.clear()
             self.ready.notify_all()
-        built = incremental.build(
-            self.options.build, keep_state=True, sources=self.sources, bodies=self.bodies
-        )
+        try:
+            built = incremental.build(
+                self.options.build, keep_state=True, sources=self.sources, bodies=self.bodies
+            )
+        except OutputError as error:
+            # A full or read-only disk: the previous site stays as it was, and the page
+            # says why the edit is not shown, as the terminal does.
+            out = str(self.options.build.out)
+            problems = Problems()
+            problems.error(out, 1, str(error))
+            built = incremental.Built(SiteResult(problems, 0, None, []), False)
         seconds = time.perf_counter() - started
         report = BuildReport(
             built.result, built.files, built.pages, seconds, 0.0, built.ok, built.rendered

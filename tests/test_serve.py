@@ -588,3 +588,36 @@ def test_loopback_hosts_add_only_a_loopback_started_host() -> None:
     assert loopback_hosts("0.0.0.0") == loopback_hosts("127.0.0.1")
     assert loopback_hosts("192.168.1.5") == loopback_hosts("localhost")
     assert not host_allowed("192.168.1.5:8000", loopback_hosts("192.168.1.5"))
+
+
+def test_serve_shows_a_failure_to_write_as_the_terminal_does(  # type: ignore[no-untyped-def]
+    site_server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk while previewing: one line, an error page that says it, no traceback;
+    the next good save recovers."""
+    import errno
+
+    from insyn import write
+    from insyn.watch import EVERYTHING
+
+    corpus, server = site_server
+    before = tree(corpus.out)
+    real_exchange = write.exchange
+
+    def full_disk(first: Path, second: Path) -> bool:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(write, "exchange", full_disk)
+    corpus.decision("2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=FUNDED)
+    capsys.readouterr()
+    server.on_change({EVERYTHING})
+    err = capsys.readouterr().err
+    assert "_site:1: error: no space left on device writing _site" in err
+    assert "Traceback" not in err
+    assert server.error_page is not None
+    assert "no space left on device" in server.error_page.decode()
+    assert tree(corpus.out) == before
+    monkeypatch.setattr(write, "exchange", real_exchange)
+    server.on_change({EVERYTHING})
+    assert server.error_page is None
+    assert tree(corpus.out) == clean_build()

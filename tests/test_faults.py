@@ -1,0 +1,393 @@
+"""Faults and odd input: nothing local published, no number misread, no cache trusted.
+
+Each case was found by trying the site as an attacker, a careless editor or a
+damaged disk would; each test fails on the code before the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from insyn import cachefile
+from insyn.bodycache import CACHE_FILE
+from insyn.buildcache import SOURCE_CACHE, cache_folder, manifest_path
+from insyn.files import UnsafeFile, read_project_file
+from tests.conftest import ROOT, Corpus
+from tests.test_incremental import build, clean_build, tree
+
+SECRET = "insyn-test-secret-7f3a9c"
+FUNDING = [{"from": "lansstyrelsen", "amount": 100000, "year": 2007, "status": "granted"}]
+
+
+@pytest.fixture
+def site(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    monkeypatch.chdir(corpus.root)
+    for number in range(3):
+        corpus.decision(
+            f"2007-beslut-{number}",
+            body=f"## Utbildning\n\nUtbildning om våld i nära relationer, del {number}.\n",
+            funding=FUNDING,
+        )
+    return corpus
+
+
+def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+
+
+# --- Only the project's own regular files are read or published ---------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the whole project (code, templates, assets, the shipped content), as a
+    clone is: assets are the project's own, so a test of them needs a project of its own."""
+    listed = subprocess.run(
+        [
+            "git",
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "site.py",
+            "insyn",
+            "templates",
+            "assets",
+            "content",
+            "data",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    copy = tmp_path / "project"
+    for name in filter(None, listed.split("\0")):
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return copy
+
+
+def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(project), INSYN_SECRET=SECRET)
+    return subprocess.run(
+        [sys.executable, str(project / "site.py"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def published(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("/proc/self/environ", "outside the project"),
+        ("/etc/passwd", "outside the project"),
+        ("/dev/zero", "outside the project"),
+        ("../../../outside.txt", "outside the project"),
+        ("nowhere.pdf", "which does not exist"),
+        ("x.pdf", "loops back on itself"),
+    ],
+)
+def test_a_symlink_in_assets_out_of_the_project_is_an_error(
+    project: Path, target: str, says: str
+) -> None:
+    (project.parent / "outside.txt").write_text(f"not for publishing {SECRET}")
+    first = run_in(project, "build", "--no-search", "--quiet")
+    assert first.returncode == 0, first.stderr
+    before = tree(project / "_site")
+    (project / "assets/dokument").mkdir(parents=True, exist_ok=True)
+    (project / "assets/dokument/x.pdf").symlink_to(target)
+    for command in (["check"], ["build", "--no-search", "--quiet"]):
+        result = run_in(project, *command)
+        no_traceback(result)
+        assert result.returncode == 1
+        line = "assets/dokument/x.pdf:1: error: is a symbolic link"
+        assert line in result.stdout + result.stderr
+        assert says in result.stdout + result.stderr
+    assert tree(project / "_site") == before
+    assert SECRET.encode() not in published(project / "_site")
+    assert b"root:x:0:0" not in published(project / "_site")
+
+
+def test_special_files_in_assets_are_errors_before_anything_is_read(project: Path) -> None:
+    (project / "assets/dokument").mkdir(parents=True, exist_ok=True)
+    os.mkfifo(project / "assets/dokument/pipe.pdf")
+    (project / "assets/bilder").symlink_to(project / "assets")  # a folder that loops
+    result = run_in(project, "build", "--no-search", "--quiet")
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "assets/dokument/pipe.pdf:1: error: is a named pipe (FIFO)" in result.stderr
+    assert "assets/bilder:1: error: is a folder" in result.stderr
+    assert not (project / "_site").exists()
+
+
+def test_a_symlink_to_a_file_of_the_project_is_published(project: Path) -> None:
+    (project / "assets/dokument").mkdir(parents=True, exist_ok=True)
+    (project / "assets/dokument/guide.txt").symlink_to("../../data/site.yaml")
+    result = run_in(project, "build", "--no-search", "--quiet")
+    assert result.returncode == 0, result.stderr
+    site_yaml = (project / "data/site.yaml").read_bytes()
+    assert (project / "_site/assets/dokument/guide.txt").read_bytes() == site_yaml
+
+
+def special(path: Path, kind: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "loop":
+        path.symlink_to(path.name)
+    elif kind == "outside":
+        path.symlink_to("/etc/passwd")
+    else:
+        path.symlink_to(kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        ("fifo", "is a named pipe (FIFO), but a file was expected here"),
+        ("/dev/zero", "is a symbolic link to /dev/zero, outside the project"),
+        ("/dev/urandom", "is a symbolic link to /dev/urandom, outside the project"),
+        ("outside", "is a symbolic link to /etc/passwd, outside the project"),
+        ("loop", "is a symbolic link that loops back on itself"),
+    ],
+)
+@pytest.mark.parametrize("where", ["content/decisions/x.md", "data/organisations.yaml"])
+def test_special_content_and_data_files_are_errors_not_hangs(
+    site: Corpus, kind: str, says: str, where: str
+) -> None:
+    path = site.root / where
+    path.unlink(missing_ok=True)
+    special(path, kind)
+    for command in (["check"], ["build", "--no-search"]):
+        result = site.run(*command)  # the subprocess' timeout fails a hang
+        no_traceback(result)
+        assert result.returncode == 1
+        assert f"{where}:1: error: {says}" in result.stdout + result.stderr
+
+
+def test_reads_are_bounded_whatever_stat_says() -> None:
+    """Files under /proc say they are 0 bytes long."""
+    assert os.stat("/proc/self/status").st_size == 0
+    with pytest.raises(UnsafeFile, match="more than 100 bytes"):
+        read_project_file(Path("/proc/self/status"), Path("/"), 100)
+    assert b"Name:" in read_project_file(Path("/proc/self/status"), Path("/"), 1 << 20)
+
+
+# --- Numbers as staff mean them --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("0100000", "write 100000, without a leading zero"),
+        ("1:30:00", "without ':'"),
+        ("0x10", "plain decimal digits"),
+        ("100000.0", "write 100000, without decimals"),
+        ("1e9", "write 1000000000"),
+    ],
+)
+def test_an_amount_in_another_notation_is_never_published(
+    site: Corpus, written: str, hint: str
+) -> None:
+    path = site.content / "decisions/2007-beslut-0.md"
+    path.write_text(path.read_text().replace("amount: 100000", f"amount: {written}"))
+    result = site.run("build", "--no-search")
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "2007-beslut-0.md:8: error: funding[0].amount" in result.stderr
+    assert hint in result.stderr
+    assert not site.out.exists()
+
+
+@pytest.mark.parametrize("written", ["02007", "20_07", "2007.0", "0o3727"])
+def test_a_year_in_another_notation_is_an_error(site: Corpus, written: str) -> None:
+    path = site.content / "decisions/2007-beslut-0.md"
+    path.write_text(path.read_text().replace("year: 2007", f"year: {written}"))
+    result = site.run("check")
+    assert result.returncode == 1
+    assert "funding[0].year must be a whole number in plain digits" in result.stdout
+
+
+@pytest.mark.parametrize("meeting", ["9999-12-31", "0000-01-01", "1899-12-31", "2101-01-01"])
+def test_a_date_outside_1900_to_2100_is_an_error_in_check_not_a_crash(
+    site: Corpus, meeting: str
+) -> None:
+    site.decision("2007-beslut-0", meeting=meeting, funding=FUNDING)
+    for command in (["check"], ["build", "--no-search"]):
+        result = site.run(*command)
+        no_traceback(result)
+        assert result.returncode == 1
+        assert f"meeting: '{meeting}': the year must be between 1900 and 2100" in (
+            result.stdout + result.stderr
+        )
+
+
+def test_a_raw_control_byte_in_front_matter_is_reported_at_its_line(site: Corpus) -> None:
+    site.raw("decisions/x.md", "---\ntitle: T\ndistrict: skarholmen\nkind: other\nx: a\x1bb\n---\n")
+    result = site.run("check")
+    assert "content/decisions/x.md:5: error: text contains the control character U+001B" in (
+        result.stdout
+    )
+
+
+# --- Caches that cannot poison a build -------------------------------------------------------
+
+
+def flip_letters(path: Path, count: int = 40) -> None:
+    """Change `count` lowercase letters after the file's header, as a bad disk block would."""
+    data = bytearray(path.read_bytes())
+    start = len(cachefile.MAGIC) + 64
+    places = [i for i in range(start, len(data)) if 0x61 <= data[i] <= 0x79][::7][:count]
+    assert len(places) == count
+    for index in places:
+        data[index] += 1
+    path.write_bytes(bytes(data))
+
+
+def foreign_pickle(path: Path) -> None:
+    """A sealed file whose pickle names a module that does not exist."""
+    path.write_bytes(cachefile.seal(b"cnosuchmodule\nThing\n)\x81."))
+
+
+def wrong_shape(path: Path) -> None:
+    path.write_bytes(cachefile.seal(pickle.dumps(["a", "list"])))
+
+
+def unsealed(path: Path) -> None:
+    path.write_bytes(pickle.dumps({}))
+
+
+def truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+    (path / "x").write_text("x")
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (flip_letters, "do not match their digest"),
+        (foreign_pickle, "cannot be read (ModuleNotFoundError"),
+        (wrong_shape, "holds list"),
+        (unsealed, "not a cache file of this version"),
+        (truncated, "do not match their digest"),
+        (folder, "cache ignored"),
+    ],
+)
+@pytest.mark.parametrize("name", [CACHE_FILE, SOURCE_CACHE, "manifest"])
+def test_a_damaged_cache_is_ignored_with_one_line_and_the_build_equals_a_clean_one(
+    site: Corpus, capsys: pytest.CaptureFixture[str], damage: object, says: str, name: str
+) -> None:
+    build()
+    path = manifest_path(site.out) if name == "manifest" else cache_folder(site.out) / name
+    assert path.is_file()
+    path_text = site.content / "decisions/2007-beslut-1.md"
+    path_text.write_text(path_text.read_text().replace("del 1", "del ett"))
+    capsys.readouterr()
+    damage(path)  # type: ignore[operator]
+    built = build()
+    err = capsys.readouterr().err
+    assert f"cache ignored: {path}: " in err and says in err
+    assert len([line for line in err.splitlines() if line.startswith("cache ")]) <= 3
+    assert built.rendered > 0
+    assert tree(site.out) == clean_build()
+    assert "del ett" in (site.out / "beslut/2007-beslut-1/index.html").read_text()
+
+
+def test_bit_flips_in_the_markdown_cache_never_reach_a_page(site: Corpus) -> None:
+    """The reported case: 40 flipped letters that still unpickle published "Utcildning"."""
+    build()
+    path = cache_folder(site.out) / CACHE_FILE
+    payload_start = len(cachefile.MAGIC) + 64
+    data = bytearray(path.read_bytes())
+    body = data.index(b"Utbildning", payload_start)
+    data[body + 2] = ord("c")
+    path.write_bytes(bytes(data))
+    shutil.rmtree(site.out)
+    build()
+    html = (site.out / "beslut/2007-beslut-0/index.html").read_text()
+    assert "Utbildning om" in html and "Utcildning" not in html
+
+
+def test_a_cache_that_cannot_be_saved_costs_speed_not_the_build(
+    site: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build()
+    path = cache_folder(site.out) / CACHE_FILE
+    path.unlink()
+    path.mkdir()
+    (path / "blocker").write_text("x")
+    site.decision("2007-beslut-9", body="## Ny\n\nNy text.\n")
+    build()
+    err = capsys.readouterr().err
+    assert f"cache not saved: {path}: " in err
+    assert tree(site.out) == clean_build()
+
+
+def test_a_cache_written_by_other_code_is_passed_over_in_silence(
+    site: Corpus, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build()
+    monkeypatch.setattr(cachefile, "code_key", lambda: b"\0" * 32)
+    capsys.readouterr()
+    built = build()
+    assert "cache" not in capsys.readouterr().err
+    assert built.rendered == built.files - len([p for p in tree(site.out) if "assets/" in p])
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(site: Corpus) -> None:
+    """`touch -r`: what git's stat check catches through the inode's change time."""
+    for path in [*site.content.rglob("*.md"), *site.data.iterdir()]:
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
+    build()
+    assert build().skipped
+    path = site.content / "decisions/2007-beslut-2.md"
+    info = path.stat()
+    path.write_text(path.read_text().replace("del 2", "del X"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+    again = build()
+    assert not again.skipped
+    assert "del X" in (site.out / "beslut/2007-beslut-2/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["new", "decision", "--district", "skarholmen", "--title", "Ny"],
+        ["import", str(ROOT / "tests/fixtures/seeds/001_3445a91312bdc4a2.txt")],
+    ],
+)
+def test_new_and_import_read_the_organisations_as_safely_as_build(
+    site: Corpus, command: list[str]
+) -> None:
+    organisations = site.data / "organisations.yaml"
+    organisations.unlink()
+    os.mkfifo(organisations)
+    result = site.run(*command)  # the subprocess' timeout fails a hang
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "data/organisations.yaml:1: error: cannot read: is a named pipe (FIFO)" in (
+        result.stderr
+    )
