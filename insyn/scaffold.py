@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from insyn.ids import slugify
 from insyn.files import read_project_text
+from insyn.ids import slugify
 from insyn.load import MAX_FILE_BYTES, display
 from insyn.problems import did_you_mean
 from insyn.schema import load_schema
