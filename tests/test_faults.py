@@ -391,3 +391,19 @@ def test_new_and_import_read_the_organisations_as_safely_as_build(
     assert "data/organisations.yaml:1: error: cannot read: is a named pipe (FIFO)" in (
         result.stderr
     )
+
+
+def test_a_read_only_cache_costs_speed_not_the_build(site: Corpus) -> None:
+    from tests.test_swap import remount, tmpfs
+
+    with tmpfs(site.root / ".cache") as cache:
+        assert site.run("build", "--no-search").returncode == 0
+        site.decision("2007-beslut-9", body="## Ny\n\nNy text.\n")
+        remount(cache, "ro")
+        result = site.run("build", "--no-search")
+        no_traceback(result)
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert lines and all(line.startswith("cache not ") for line in lines), lines
+        assert any("Read-only file system" in line for line in lines)
+        assert tree(site.out) == clean_build()
