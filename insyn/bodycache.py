@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nh3
 
-from insyn import cachefile, markup
+from insyn import cachefile, markup, nesting
 from insyn.markup import Body, MarkdownRenderer
 
 CACHE_FILE = "markdown.pickle"
@@ -32,6 +32,7 @@ def converter_key() -> bytes:
     """Everything besides the body that decides a body's HTML."""
     digest = hashlib.sha256()
     digest.update(Path(markup.__file__).read_bytes())
+    digest.update(Path(nesting.__file__).read_bytes())
     digest.update(version("cmarkgfm").encode())
     digest.update(getattr(nh3, "__version__", "").encode())
     digest.update("\n".join(sorted(markup.page_ids())).encode())

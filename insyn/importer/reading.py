@@ -9,10 +9,30 @@ tab-separated lines, page breaks as runs of blank lines.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+#: A .docx is a zip of XML; python-docx holds all of it unpacked, and the XML parsed
+#: (several times its size). A Word file of a hundred pages with photos unpacks to a
+#: few MB of XML plus the pictures, which are not smaller unpacked; 50 MB is 2.5 times
+#: the largest file accepted, while a 4.2 MB zip of 4 GB of XML cost 8.4 GB before.
+MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: Word's XML packs 5 to 30 times smaller; a member a thousand times smaller unpacked is
+#: made to be a bomb. Checked on members over 1 MB unpacked (tiny ones vary widely).
+MAX_DOCX_RATIO = 200
+DOCX_RATIO_FROM_BYTES = 1024 * 1024
+#: A Word document has a few dozen parts (one per picture more); each costs memory.
+MAX_DOCX_MEMBERS = 2000
+#: A tjänsteutlåtande has tens of pages; a PDF of thousands is something else (a merged
+#: archive?), and text extraction costs time and memory per page.
+MAX_PDF_PAGES = 2000
+#: What one stream of a PDF may unpack to (pypdf's default is 75 MB): a page of text is
+#: tens of KB of content stream, a page of vector drawing a few MB, so 16 MB is ample,
+#: and a compression bomb in a content stream is refused when it gets there.
+PDF_MAX_STREAM_BYTES = 16 * 1024 * 1024
 
 #: Control characters that never occur in a text document (tab, newline, CR, form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -39,11 +59,17 @@ def read_document(path: Path) -> str:
         raise UnreadableDocument(f"cannot read file: {exc.strerror or exc}") from exc
     suffix = path.suffix.lower()
     if suffix == ".docx" or (suffix != ".pdf" and raw.startswith(b"PK\x03\x04")):
+        _check_docx_size(raw)
         text = _docx_text(path)
     elif suffix == ".pdf" or raw.startswith(b"%PDF-"):
         text = _pdf_text(path)
     else:
         text = decode_text(raw)
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise UnreadableDocument(
+            f"the document's text is too long ({len(text)} characters; "
+            f"the limit is {MAX_DOCUMENT_BYTES})"
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n\n")
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u00ad", "")
     if not text.strip():
@@ -69,6 +95,43 @@ def decode_text(raw: bytes) -> str:
         "not readable as text: neither UTF-8 nor Windows-1252/Latin-1; "
         "save the document as UTF-8 text"
     )
+
+
+def _check_docx_size(raw: bytes) -> None:
+    """Refuse a .docx that would unpack to far more than a Word document does, before
+    python-docx unpacks any of it (it reads every part into memory, and parses the XML).
+
+    The sizes are the zip's own record of them; a member that unpacks to more than its
+    record is cut there by `zipfile` (and then fails its checksum), so they bound what
+    python-docx can be made to hold.
+    """
+    # Each member has an entry of at least 46 bytes in the zip's directory: counting
+    # them first keeps a zip of a million empty members from costing memory to list.
+    if raw.count(b"PK\x01\x02") > MAX_DOCX_MEMBERS:
+        raise UnreadableDocument(f"not a Word document: it has more than {MAX_DOCX_MEMBERS} parts")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise UnreadableDocument(f"not a readable Word document ({exc})") from exc
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise UnreadableDocument(
+            f"not a Word document: it has {len(members)} parts (the limit is {MAX_DOCX_MEMBERS})"
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise UnreadableDocument(
+            f"the Word document unpacks to {unpacked} bytes; the limit is {MAX_DOCX_UNPACKED_BYTES}"
+        )
+    for member in members:
+        if member.file_size > DOCX_RATIO_FROM_BYTES and member.file_size > MAX_DOCX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise UnreadableDocument(
+                f"the Word document's part {member.filename!r} unpacks to "
+                f"{member.file_size // max(member.compress_size, 1)} times its packed size; "
+                f"the limit is {MAX_DOCX_RATIO}"
+            )
 
 
 def _docx_text(path: Path) -> str:
@@ -97,16 +160,35 @@ def _docx_text(path: Path) -> str:
 
 def _pdf_text(path: Path) -> str:
     try:
-        from pypdf import PdfReader
+        from pypdf import PdfReader, apply_configuration
+        from pypdf.errors import LimitReachedError
     except ImportError as exc:  # pragma: no cover - installed from requirements.txt
         raise UnreadableDocument("pypdf is not installed; run 'make' first") from exc
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise UnreadableDocument("the PDF is encrypted; save an unprotected copy")
-        pages = [_pdf_page_text(page) for page in reader.pages]
+        with apply_configuration(None, **dict.fromkeys(_PDF_STREAM_LIMITS, PDF_MAX_STREAM_BYTES)):
+            reader = PdfReader(str(path))
+            if reader.is_encrypted:
+                raise UnreadableDocument("the PDF is encrypted; save an unprotected copy")
+            count = len(reader.pages)
+            if count > MAX_PDF_PAGES:
+                raise UnreadableDocument(
+                    f"the PDF has too many pages ({count}; the limit is {MAX_PDF_PAGES})"
+                )
+            pages: list[str] = []
+            length = 0
+            for page in reader.pages:
+                pages.append(_pdf_page_text(page))
+                length += len(pages[-1]) + 3
+                if length > MAX_DOCUMENT_BYTES:
+                    raise UnreadableDocument(
+                        f"the PDF's text is too long (over {MAX_DOCUMENT_BYTES} characters)"
+                    )
     except UnreadableDocument:
         raise
+    except LimitReachedError as exc:
+        raise UnreadableDocument(
+            f"the PDF is too large to read: a part of it unpacks to too much ({exc})"
+        ) from exc
     except Exception as exc:  # pypdf raises many kinds on broken files
         raise UnreadableDocument(f"not a readable PDF ({exc})") from exc
     text = "\n\n\n".join(pages)
@@ -115,6 +197,21 @@ def _pdf_text(path: Path) -> str:
             "the PDF has no text layer (a scanned image?); run OCR on it first"
         )
     return text
+
+
+#: pypdf's limits on unpacking one stream (pypdf.Configuration), lowered to
+#: `PDF_MAX_STREAM_BYTES`. Not those on a stream's stored length nor on images: a stored
+#: stream is within the file's 20 MB, and text extraction does not unpack pictures (a
+#: page with a picture of 48 MB unpacked reads as before).
+_PDF_STREAM_LIMITS = (
+    "array_based_stream_maximum_output_length",
+    "jbig2_maximum_output_length",
+    "lzw_maximum_output_length",
+    "run_length_maximum_output_length",
+    "zlib_maximum_output_length",
+    "brotli_maximum_output_length",
+    "stream_decoding_work_maximum_length",
+)
 
 
 def _pdf_page_text(page: object) -> str:
