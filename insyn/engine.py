@@ -383,6 +383,8 @@ def render_outputs(
         for helper in helpers:
             if helper.is_alive():
                 helper.kill()
+        for helper in helpers:
+            helper.join(5)  # reaped, so that no helper outlives the build that failed
         raise
     finally:
         _JOB = None
