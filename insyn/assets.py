@@ -66,7 +66,7 @@ def inspect_assets(folder: Path, problems: Problems, root: Path = ROOT) -> None:
         try:
             checked(path, root)
         except UnsafeFile as exc:
-            problems.error(_shown(path), 1, f"{exc.message}; it would be published")
+            problems.error(_shown(path), 1, exc.message)
 
 
 def read_assets(folder: Path, root: Path = ROOT) -> dict[str, bytes]:

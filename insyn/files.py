@@ -65,7 +65,7 @@ def resolve_link(path: Path, root: Path) -> Path:
     if not inside(target, root.resolve()):
         raise UnsafeFile(
             f"is a symbolic link to {target}, outside the project: only the project's own "
-            "files are read; copy the file into the project instead"
+            "files are read and published; copy the file into the project instead"
         )
     return target
 
