@@ -69,7 +69,7 @@ def number_hint(text: str) -> str | None:
             return f"write {whole.lstrip('+')}, without decimals"
         return "write a whole number in plain digits, without decimals, e.g. 100000"
     if _BASE.fullmatch(text):
-        return "write the number in plain decimal digits, e.g. 100000"
+        return "write the number in plain decimal digits (0x, 0o and 0b are not read)"
     if _SEXAGESIMAL.fullmatch(text):
         return "write the number in plain digits, without ':' (it would be read as a time)"
     return None

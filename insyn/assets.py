@@ -59,14 +59,23 @@ def logical_name(path: str) -> str:
 
 def inspect_assets(folder: Path, problems: Problems, root: Path = ROOT) -> None:
     """Report every entry under `folder` that is not a regular file of the project (a link
-    out of `root`, a device, a FIFO, a socket, a linked folder), without reading any."""
+    out of `root`, a device, a FIFO, a socket, a linked folder) or is too large to
+    publish, without reading any."""
     if not folder.is_dir():
         return
     for path in walk_files(folder):
         try:
-            checked(path, root)
+            size = checked(path, root).st_size
         except UnsafeFile as exc:
             problems.error(_shown(path), 1, exc.message)
+            continue
+        if size > MAX_ASSET_BYTES:
+            problems.error(
+                _shown(path),
+                1,
+                f"file is too large ({size} bytes; the limit is {MAX_ASSET_BYTES}): link to the "
+                "document where it is published instead (source: https://...)",
+            )
 
 
 def read_assets(folder: Path, root: Path = ROOT) -> dict[str, bytes]:

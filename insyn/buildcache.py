@@ -29,7 +29,7 @@ from pathlib import Path
 
 import insyn
 from insyn import cachefile
-from insyn.files import Stamp, stamp, walk_files
+from insyn.files import Stamp, inside, stamp, walk_files
 from insyn.history import History, content_relative
 from insyn.link import SiteGraph
 from insyn.load import SourceCache
@@ -39,6 +39,8 @@ from insyn.quality import Finding
 
 CACHE_FOLDER = ".cache"
 SOURCE_CACHE = "sources.pickle"
+#: The project whose templates and assets every page reads.
+PROJECT = Path(insyn.__file__).resolve().parent.parent
 #: Bumped when the manifest's layout changes.
 MANIFEST_FORMAT = 2
 
@@ -127,9 +129,10 @@ def reads_digests(outputs: Iterable[tuple[frozenset[str], object]]) -> list[str]
 
 
 def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] = ()) -> None:
-    """Names and bytes of the regular files under `folder`. A symlink counts by where it
-    points and a device or FIFO by its kind, without reading either: `read_site` reports
-    them, and a link to `/dev/zero` must not hang the build before it can."""
+    """Names and bytes of the regular files under `folder`, a symlink's target's too when
+    that is a regular file of the project. Any other link counts by where it points and a
+    device or FIFO by its kind, without reading either: `read_site` reports them, and a
+    link to `/dev/zero` must not hang the build before it can."""
     if not folder.is_dir():
         return
     for path in walk_files(folder):
@@ -140,6 +143,9 @@ def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] 
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
                 hasher.update(b"link\0" + os.fsencode(os.readlink(path)))
+                target = Path(os.path.realpath(path))
+                if inside(target, PROJECT) and stat.S_ISREG(os.stat(target).st_mode):
+                    hasher.update(target.read_bytes())
             elif stat.S_ISREG(info.st_mode):
                 hasher.update(path.read_bytes())
             else:

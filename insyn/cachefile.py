@@ -27,9 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import insyn
+from insyn.files import UnsafeFile, read_regular_file
 
 MAGIC = b"insyn cache 2\n"
 _DIGEST_SIZE = 32
+#: How a pickle of protocol 2 or later starts: an earlier version's unsealed cache file.
+_PICKLE = b"\x80"
+#: The largest cache file read (a 100,000-decision site's Markdown cache is about 1 GB).
+MAX_CACHE_BYTES = 8 * 1024**3
 #: Libraries whose output ends up in pages or caches: a new version may change bytes.
 RENDERING_LIBRARIES = (
     "babel",
@@ -82,13 +87,14 @@ def load(path: Path, fits: Callable[[Any], bool]) -> Any | None:
     """The object pickled in the sealed file `path`, or None: missing, written by other code,
     or (with a line on stderr) corrupt, unreadable or not `fits`."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        ignored(path, exc.strerror or str(exc))
+        data = read_regular_file(path, MAX_CACHE_BYTES)  # a FIFO or /dev/zero cannot hang it
+    except UnsafeFile as exc:
+        if os.path.lexists(path):
+            ignored(path, exc.message)
         return None
     header = len(MAGIC) + 2 * _DIGEST_SIZE
+    if not data.startswith(MAGIC) and data.startswith(_PICKLE):
+        return None  # written by an earlier version, unsealed: only out of date
     if not data.startswith(MAGIC) or len(data) < header:
         ignored(path, "not a cache file of this version")
         return None

@@ -70,6 +70,7 @@ def build(options: BuildOptions) -> int:
     A failure of the machine rather than of the content (a read-only or full disk) is
     one `error:` line too, not a traceback: `--out` and the manifest were left as they were.
     """
+    from insyn.assets import UnsafeAsset
     from insyn.search import SearchIndexError
     from insyn.write import OutputError
 
@@ -84,6 +85,10 @@ def build(options: BuildOptions) -> int:
         return 1
     except OutputError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except UnsafeAsset as error:  # changed into something unsafe since `read_site` looked
+        print(error, file=sys.stderr)
+        print(f"Build failed: {options.out} was left unchanged", file=sys.stderr)
         return 1
     print_problems(report.result, sys.stderr)
     if not report.ok:

@@ -72,7 +72,10 @@ def resolve_link(path: Path, root: Path) -> Path:
 
 def checked(path: Path, root: Path) -> os.stat_result:
     """The status of the regular file `path` is or leads to; UnsafeFile for anything else
-    (a link out of `root`, a link loop, a device, FIFO, socket or folder). Opens nothing."""
+    (a link out of `root`, a link loop, a device, FIFO, socket or folder). Opens nothing.
+
+    Where the file really is counts, not only where its own link leads: a file reached
+    through a linked folder (`content/decisions -> /elsewhere`) is outside too."""
     try:
         info = os.lstat(path)
     except OSError as exc:
@@ -83,6 +86,13 @@ def checked(path: Path, root: Path) -> os.stat_result:
             info = os.stat(target)
         except OSError as exc:
             raise UnsafeFile(f"cannot read file: {exc.strerror or exc}") from None
+    else:
+        real = Path(os.path.realpath(path))
+        if not inside(real, root.resolve()):
+            raise UnsafeFile(
+                f"is in a folder that leads to {real.parent}, outside the project (a symbolic "
+                "link): only the project's own files are read and published"
+            )
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeFile(f"is {_kind(info.st_mode)}, but a file was expected here")
     return info
@@ -92,13 +102,23 @@ def read_project_file(path: Path, root: Path, limit: int) -> bytes:
     """The bytes of `path`, a regular file of the project under `root`, at most `limit` of
     them; UnsafeFile when it is anything else, or larger."""
     checked(path, root)
+    return read_regular_file(path, limit)
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of `path` if it is a regular file (wherever it is) of at most `limit`
+    bytes; UnsafeFile otherwise. Opened without blocking and checked before reading, so
+    a FIFO or a device cannot hang or flood the caller: for files given on the command
+    line (`import`) and for the build's own caches."""
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket
+            raise UnsafeFile("is a socket, but a file was expected here") from None
         raise UnsafeFile(f"cannot read file: {exc.strerror or exc}") from None
     try:
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):  # swapped since it was checked
+        if not stat.S_ISREG(info.st_mode):
             raise UnsafeFile(f"is {_kind(info.st_mode)}, but a file was expected here")
         if info.st_size > limit:
             raise UnsafeFile(_too_large(info.st_size, limit))
@@ -141,7 +161,7 @@ def stamp(info: os.stat_result) -> Stamp:
 def read_project_text(path: Path, limit: int) -> str:
     """A data file's text (UTF-8, a BOM dropped), read as `read_project_file` reads: for the
     commands that read `data/` on their own (`new`, `import`)."""
-    root = Path(os.path.realpath(path.parent)).parent
+    root = path.parent.absolute().parent.resolve()
     return read_project_file(path, root, limit).decode("utf-8-sig")
 
 

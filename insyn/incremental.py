@@ -52,7 +52,14 @@ from insyn.load import SourceCache
 from insyn.pipeline import SiteResult, read_site
 from insyn.preload import preload
 from insyn.problems import Problems
-from insyn.write import OutputError, describe_failure, output_lock, safe_relative, write_tree
+from insyn.write import (
+    OutputError,
+    check_output_folder,
+    describe_failure,
+    output_lock,
+    safe_relative,
+    write_tree,
+)
 
 #: A file modified this close to the start of the last build may have changed unseen.
 RACY_NS = 2_000_000_000
@@ -129,6 +136,15 @@ def build(
     """
     started_ns = time.time_ns()
     out = options.out.resolve()
+    check_output_folder(
+        out,
+        {
+            "the content": options.content,
+            "the data": options.data,
+            "the working folder": Path.cwd(),
+            "Insyn itself": render.ROOT,
+        },
+    )
 
     def waiting() -> None:
         print(f"Waiting for another build into {options.out} to finish...", file=sys.stderr)

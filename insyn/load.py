@@ -170,8 +170,10 @@ def display(path: Path) -> str:
 def project_root(folder: Path) -> Path:
     """The project a content or data folder belongs to: the folder that holds it. Files
     are read only from inside it (`insyn.files`)."""
+    # The folder itself is not resolved: a `content` that is a link to another place
+    # does not bring that place into the project.
     try:
-        return folder.resolve().parent
+        return folder.absolute().parent.resolve()
     except (OSError, RuntimeError):
         return folder.absolute().parent
 
@@ -199,7 +201,7 @@ def read_text(path: Path, shown: str, problems: Problems, root: Path) -> str | N
 
 
 def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
-    shown = display(path)
+    shown = f"{display(path.parent)}/{path.name}"  # a symlink's own path, not its target's
     if not os.path.lexists(path):
         problems.error(shown, 1, "file not found")
         return None
@@ -356,8 +358,8 @@ def load_sources(
                 continue
             sources.file_count += 1
             sources.stems[kind].add(path.stem)
-            # `display` resolves symlinks; a plain file in the folder shows under the folder.
-            shown = None if entry.is_symlink() else f"{shown_folder}/{entry.name}"
+            # The entry's own path, a symlink's too: the place to fix is the link.
+            shown = f"{shown_folder}/{entry.name}"
             source = load_content_file(kind, path, problems, cache, shown, root)
             if source is not None:
                 sources.files.append(source)

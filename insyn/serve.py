@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from insyn import incremental
+from insyn.assets import UnsafeAsset
 from insyn.bodycache import CACHE_FILE, BodyCache
 from insyn.buildcache import cache_folder, entity_version, load_source_cache
 from insyn.cli import ServeOptions
@@ -223,12 +224,15 @@ class SiteServer:
             built = incremental.build(
                 self.options.build, keep_state=True, sources=self.sources, bodies=self.bodies
             )
-        except OutputError as error:
-            # A full or read-only disk: the previous site stays as it was, and the page
-            # says why the edit is not shown, as the terminal does.
-            out = str(self.options.build.out)
+        except (OutputError, UnsafeAsset) as error:
+            # A full or read-only disk, or an asset that turned unsafe since it was looked
+            # at: the previous site stays as it was, and the page says why the edit is not
+            # shown, as the terminal does.
             problems = Problems()
-            problems.error(out, 1, str(error))
+            if isinstance(error, UnsafeAsset):
+                problems.error(error.path, 1, error.message)
+            else:
+                problems.error(str(self.options.build.out), 1, str(error))
             built = incremental.Built(SiteResult(problems, 0, None, []), False)
         seconds = time.perf_counter() - started
         report = BuildReport(

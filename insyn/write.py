@@ -63,6 +63,21 @@ class OutputError(Exception):
     """An environment failure writing `--out` (no space, read-only), told in one line."""
 
 
+def check_output_folder(out: Path, keep: Mapping[str, Path]) -> None:
+    """OutputError when `out` cannot take a site: a file, or a folder that holds what the
+    build reads (`keep`: what it is called -> where it is). The swap replaces `out`
+    whole, so `--out .` would replace the project, content and all."""
+    out = out.resolve()
+    if os.path.lexists(out) and not out.is_dir():
+        raise OutputError(f"cannot build into {out}: it is a file, not a folder")
+    for name, path in keep.items():
+        if path.resolve() == out or out in path.resolve().parents:
+            raise OutputError(
+                f"cannot build into {out}: it holds {name}, which the build would replace; "
+                "give --out a folder of its own, e.g. _site"
+            )
+
+
 def safe_relative(path: str) -> PurePosixPath:
     """A site path as a relative path that cannot climb out of the output folder."""
     relative = PurePosixPath(path.lstrip("/"))

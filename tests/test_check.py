@@ -781,12 +781,12 @@ def test_funding_defaults_on_projects(corpus: Corpus, monkeypatch: pytest.Monkey
         (
             "0x10",
             "funding[0].amount must be a whole number in plain kronor, not '0x10': "
-            "write the number in plain decimal digits, e.g. 100000",
+            "write the number in plain decimal digits (0x, 0o and 0b are not read)",
         ),
         (
             "0o17",
             "funding[0].amount must be a whole number in plain kronor, not '0o17': "
-            "write the number in plain decimal digits, e.g. 100000",
+            "write the number in plain decimal digits (0x, 0o and 0b are not read)",
         ),
         (
             "1e9",

@@ -269,8 +269,13 @@ def wrong_shape(path: Path) -> None:
     path.write_bytes(cachefile.seal(pickle.dumps(["a", "list"])))
 
 
-def unsealed(path: Path) -> None:
-    path.write_bytes(pickle.dumps({}))
+def garbage(path: Path) -> None:
+    path.write_bytes(b"not a cache at all\n" * 10)
+
+
+def fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
 
 
 def truncated(path: Path) -> None:
@@ -289,7 +294,8 @@ def folder(path: Path) -> None:
         (flip_letters, "do not match their digest"),
         (foreign_pickle, "cannot be read (ModuleNotFoundError"),
         (wrong_shape, "holds list"),
-        (unsealed, "not a cache file of this version"),
+        (garbage, "not a cache file of this version"),
+        (fifo, "is a named pipe (FIFO)"),
         (truncated, "do not match their digest"),
         (folder, "cache ignored"),
     ],
@@ -407,3 +413,100 @@ def test_a_read_only_cache_costs_speed_not_the_build(site: Corpus) -> None:
         assert lines and all(line.startswith("cache not ") for line in lines), lines
         assert any("Read-only file system" in line for line in lines)
         assert tree(site.out) == clean_build()
+
+
+def test_a_cache_of_an_earlier_version_is_passed_over_in_silence(
+    site: Corpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unsealed pickles, as versions before the seal wrote them: out of date, not damaged."""
+    build()
+    for path in cache_folder(site.out).iterdir():
+        path.write_bytes(pickle.dumps({"entries": {}}, protocol=4))
+    capsys.readouterr()
+    build()
+    assert "cache" not in capsys.readouterr().err
+    assert tree(site.out) == clean_build()
+
+
+@pytest.mark.parametrize("folder", ["content/decisions", "data"])
+def test_a_linked_folder_does_not_bring_its_files_into_the_project(
+    site: Corpus, tmp_path_factory: pytest.TempPathFactory, folder: str
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "real"
+    shutil.move(site.root / folder, elsewhere)
+    (site.root / folder).symlink_to(elsewhere)
+    for command in (["check"], ["build", "--no-search"]):
+        result = site.run(*command)
+        no_traceback(result)
+        assert result.returncode == 1
+        assert f"is in a folder that leads to {elsewhere}, outside the project" in (
+            result.stdout + result.stderr
+        )
+    assert not site.out.exists()
+
+
+def test_a_linked_assets_folder_out_of_the_project_is_refused(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "assets"
+    shutil.move(project / "assets", elsewhere)
+    (elsewhere / "hemlig.txt").write_text(SECRET)
+    (project / "assets").symlink_to(elsewhere)
+    result = run_in(project, "build", "--no-search", "--quiet")
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "assets/hemlig.txt:1: error: is in a folder that leads to" in result.stderr
+    assert not (project / "_site").exists()
+
+
+def test_an_asset_too_large_to_publish_is_an_error_in_check(project: Path) -> None:
+    with (project / "assets/stor.pdf").open("wb") as big:
+        big.truncate(101 * 1024 * 1024)  # sparse: no disk used
+    for command in (["check"], ["build", "--no-search", "--quiet"]):
+        result = run_in(project, *command)
+        no_traceback(result)
+        assert result.returncode == 1
+        assert "assets/stor.pdf:1: error: file is too large (105906176 bytes" in (
+            result.stdout + result.stderr
+        )
+
+
+def test_an_edit_of_a_linked_asset_reaches_the_site(project: Path) -> None:
+    (project / "styles").mkdir()
+    shutil.move(project / "assets/sok.css", project / "styles/sok.css")
+    (project / "assets/sok.css").symlink_to("../styles/sok.css")
+    assert run_in(project, "build", "--no-search", "--quiet").returncode == 0
+    with (project / "styles/sok.css").open("a") as css:
+        css.write("/* ändrad */\n")
+    assert run_in(project, "build", "--no-search", "--quiet").returncode == 0
+    published = list((project / "_site/assets").glob("sok.*.css"))
+    assert len(published) == 1 and "ändrad" in published[0].read_text()
+
+
+def test_a_dangling_link_is_reported_at_its_own_path(site: Corpus) -> None:
+    (site.content / "decisions/borta.md").symlink_to("finns-inte.md")
+    result = site.run("check")
+    assert result.returncode == 1
+    assert (
+        "content/decisions/borta.md:1: error: is a symbolic link to 'finns-inte.md', "
+        "which does not exist"
+    ) in result.stdout
+
+
+def test_import_refuses_a_fifo_instead_of_hanging(site: Corpus) -> None:
+    os.mkfifo(site.root / "dokument.txt")
+    result = site.run("import", "dokument.txt")
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "is a named pipe (FIFO)" in result.stderr
+
+
+@pytest.mark.parametrize("out", [".", "..", "content", "data/site.yaml", "fil.txt"])
+def test_an_output_folder_that_would_replace_the_project_is_refused(site: Corpus, out: str) -> None:
+    (site.root / "fil.txt").write_text("behåll mig")
+    before = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+    result = site.run("build", "--no-search", "--out", out)
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot build into {(site.root / out).resolve()}: ")
+    assert {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()} == before

@@ -14,6 +14,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from insyn.files import UnsafeFile, read_regular_file
+
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 #: A .docx is a zip of XML; python-docx holds all of it unpacked, and the XML parsed
 #: (several times its size). A Word file of a hundred pages with photos unpacks to a
@@ -49,12 +51,10 @@ def read_document(path: Path) -> str:
             raise UnreadableDocument("is a folder, not a document")
         if not path.exists():
             raise UnreadableDocument("file not found")
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise UnreadableDocument(
-                f"file is too large ({size} bytes; the limit is {MAX_DOCUMENT_BYTES})"
-            )
-        raw = path.read_bytes()
+        # A FIFO or a device is refused before it is read: it could hang or never end.
+        raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
+    except UnsafeFile as exc:
+        raise UnreadableDocument(exc.message) from exc
     except OSError as exc:
         raise UnreadableDocument(f"cannot read file: {exc.strerror or exc}") from exc
     suffix = path.suffix.lower()
