@@ -10,9 +10,10 @@ code, templates, assets, `data/site.yaml`'s settings, the build options and
 the versions of the libraries that render — makes up the fingerprint: when it
 changes, every output is re-rendered (and still only changed bytes written).
 
-The manifest of the last build lives in `.cache/` beside `--out` (that is,
-in `--out`'s parent folder: the repository root for the default `_site`),
-one file per output folder, next to the Markdown and source caches.
+The manifest of the last build into an output folder lives in the project's
+`.cache/` (beside `site.py`, or `$INSYN_CACHE_DIR`), in a folder of that
+output folder's own (`cache_folder`), next to its Markdown and source caches:
+a build writes nothing outside `--out` and the cache.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from insyn.quality import Finding
 
 CACHE_FOLDER = ".cache"
 SOURCE_CACHE = "sources.pickle"
+MANIFEST_FILE = "manifest.pickle"
 #: The project whose templates and assets every page reads.
 PROJECT = Path(insyn.__file__).resolve().parent.parent
 #: Bumped when the manifest's layout changes.
@@ -55,9 +57,22 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+#: Where the caches of every output folder live instead of the project's `.cache/`.
+CACHE_DIR_VARIABLE = "INSYN_CACHE_DIR"
+
+
+def cache_root() -> Path:
+    """The project's `.cache/` (beside `site.py`), or `$INSYN_CACHE_DIR`."""
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    return Path(chosen).absolute() if chosen else PROJECT / CACHE_FOLDER
+
+
 def cache_folder(out: Path) -> Path:
-    """`.cache/` in the output folder's parent: the repository root for `_site`."""
-    return out.resolve().parent / CACHE_FOLDER
+    """The caches of one output folder: `.cache/<name>-<digest of its path>/` in the
+    project, never beside `--out` (a web root's parent, on a server)."""
+    out = out.resolve()
+    key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
+    return cache_root() / f"{out.name or 'root'}-{key}"
 
 
 #: The key of every funding line together (amounts, years, parties, sources): a page that
@@ -233,8 +248,7 @@ class Manifest:
 
 
 def manifest_path(out: Path) -> Path:
-    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
-    return cache_folder(out) / f"build-{name}.pickle"
+    return cache_folder(out) / MANIFEST_FILE
 
 
 def _is_manifest(value: object) -> bool:

@@ -8,6 +8,7 @@ the real loader.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -154,8 +155,56 @@ def run_site(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's builds (and the commands it runs) keep their caches in a folder of the
+    test's own, not in the project's `.cache/` (`buildcache.cache_root`)."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("INSYN_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Iterator[Corpus]:
     tree = Corpus(tmp_path)
     tree.write_data()
     yield tree
+
+
+#: What a clone holds that a build reads.
+PROJECT_PARTS = ("site.py", "insyn", "templates", "assets", "content", "data")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the whole project (code, templates, assets, the shipped content), as a
+    clone is: assets and the default cache are the project's own, so a test of them needs
+    a project of its own."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", *PROJECT_PARTS],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    copy = tmp_path / "project"
+    for name in filter(None, listed.split("\0")):
+        if not (ROOT / name).exists():
+            continue  # deleted in the work tree, not yet in git
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return copy
+
+
+def run_project(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the copy's own `site.py` in the copy, as a user of that clone would."""
+    return subprocess.run(
+        [sys.executable, str(project / "site.py"), *args],
+        cwd=project,
+        env=dict(os.environ, PYTHONPATH=str(project), **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

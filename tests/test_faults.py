@@ -10,16 +10,15 @@ import os
 import pickle
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from insyn import cachefile
 from insyn.bodycache import CACHE_FILE
-from insyn.buildcache import SOURCE_CACHE, cache_folder, manifest_path
+from insyn.buildcache import SOURCE_CACHE, cache_folder, cache_root, manifest_path
 from insyn.files import UnsafeFile, read_project_file
-from tests.conftest import ROOT, Corpus
+from tests.conftest import ROOT, Corpus, run_project
 from tests.test_incremental import build, clean_build, tree
 
 SECRET = "insyn-test-secret-7f3a9c"
@@ -45,47 +44,9 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
 # --- Only the project's own regular files are read or published ---------------------------
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the whole project (code, templates, assets, the shipped content), as a
-    clone is: assets are the project's own, so a test of them needs a project of its own."""
-    listed = subprocess.run(
-        [
-            "git",
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "site.py",
-            "insyn",
-            "templates",
-            "assets",
-            "content",
-            "data",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    copy = tmp_path / "project"
-    for name in filter(None, listed.split("\0")):
-        target = copy / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
-    return copy
-
-
 def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(project), INSYN_SECRET=SECRET)
-    return subprocess.run(
-        [sys.executable, str(project / "site.py"), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """`run_project` with a secret in the environment, which no page may ever show."""
+    return run_project(project, *args, env={"INSYN_SECRET": SECRET})
 
 
 def published(folder: Path) -> bytes:
@@ -402,7 +363,7 @@ def test_new_and_import_read_the_organisations_as_safely_as_build(
 def test_a_read_only_cache_costs_speed_not_the_build(site: Corpus) -> None:
     from tests.test_swap import remount, tmpfs
 
-    with tmpfs(site.root / ".cache") as cache:
+    with tmpfs(cache_root()) as cache:
         assert site.run("build", "--no-search").returncode == 0
         site.decision("2007-beslut-9", body="## Ny\n\nNy text.\n")
         remount(cache, "ro")

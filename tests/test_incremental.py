@@ -49,7 +49,7 @@ def build(out: str = "_site", search: bool = False) -> incremental.Built:
 
 
 def clean_build(tmp: str = "clean") -> dict[str, bytes]:
-    """A build with no manifest and no cache: its own parent folder, so its own `.cache/`."""
+    """A build with no manifest and no cache: a folder of its own, so caches of its own."""
     shutil.rmtree(tmp, ignore_errors=True)
     build(f"{tmp}/_site")
     return tree(Path(tmp) / "_site")
@@ -200,7 +200,9 @@ def test_warm_build_after_a_template_edit_equals_a_clean_build(
 
 def test_the_markdown_cache_never_serves_a_stale_body(site: Corpus) -> None:
     build()
-    assert (site.root / ".cache/markdown.pickle").is_file()
+    from insyn.buildcache import cache_folder
+
+    assert (cache_folder(site.out) / "markdown.pickle").is_file()
     site.decision(
         "2007-beslut-0", body="## Bakgrund\n\nEn **helt** annan text.\n", projects=["stod"]
     )
