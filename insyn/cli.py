@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from insyn import __version__
+from insyn.options import BuildOptions, CheckOptions, ServeOptions
+
+#: The option classes live in `insyn.options`; these names stay importable from here.
+__all__ = ["BuildOptions", "CheckOptions", "ServeOptions", "main", "make_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -17,31 +20,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(1, f"{self.prog}: error: {message}\n")
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    content: Path
-    data: Path
-    strict: bool = False
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    content: Path
-    data: Path
-    out: Path
-    base_url: str | None = None
-    drafts: bool = False
-    quiet: bool = False
-    search: bool = True
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    build: BuildOptions
-    port: int = 8000
-    host: str = "127.0.0.1"
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
-from insyn.cli import BuildOptions, CheckOptions
+from insyn.options import BuildOptions, CheckOptions
 from insyn.pipeline import SiteResult, read_site
 from insyn.problems import summary
 

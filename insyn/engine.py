@@ -32,9 +32,10 @@ from insyn.buildcache import OutputRecord, digest
 from insyn.history import History
 from insyn.link import SiteGraph
 from insyn.markup import Body
-from insyn.opendata import DataFile, OpenData, plan_data_files
+from insyn.opendata import DataFile, plan_data_files
 from insyn.pages import SiteView
 from insyn.quality import Finding
+from insyn.records import OpenData
 from insyn.render import Page, asset_files, asset_urls, environment, plan_pages, render_page
 from insyn.write import safe_relative
 

@@ -14,12 +14,10 @@ a project, which have no decision). The rules are documented on `/data/`.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from insyn.model import DISTRICT, FundingLine
-
-if TYPE_CHECKING:
-    from insyn.opendata import OpenData, Record
+from insyn.records import OpenData, Record
 
 #: Our 360Giving identifier prefix: ids are made from our own ids, as the standard allows
 #: for identifiers "held in the grant-maker's internal systems".

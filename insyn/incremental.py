@@ -44,11 +44,11 @@ from insyn.buildcache import (
     save_source_cache,
     tree_stats,
 )
-from insyn.cli import BuildOptions
 from insyn.engine import Output, Renderer, Sink, collector_paused, plan_outputs, render_outputs
 from insyn.history import History, read_history
 from insyn.link import SiteGraph
 from insyn.load import SourceCache
+from insyn.options import BuildOptions
 from insyn.pipeline import SiteResult, read_site
 from insyn.preload import preload
 from insyn.problems import Problems

@@ -55,13 +55,13 @@ from insyn import incremental
 from insyn.assets import UnsafeAsset
 from insyn.bodycache import CACHE_FILE, BodyCache
 from insyn.buildcache import cache_folder, entity_version, load_source_cache
-from insyn.cli import ServeOptions
 from insyn.commands import BuildReport, print_problems
 from insyn.engine import Output, Sink
 from insyn.link import _Resolver, build_decision, build_project
 from insyn.load import DECISION, PROJECT, load_content_file
 from insyn.model import Decision, Project
 from insyn.opendata import twin_file
+from insyn.options import ServeOptions
 from insyn.pipeline import SiteResult
 from insyn.problems import Problems, summary
 from insyn.render import Page
