@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from insyn.files import UnsafeFile, read_project_file, stamp
+from insyn.files import UnsafeFile, read_project_file, read_project_text, stamp
 from insyn.problems import Problem, Problems
 from insyn.yamlsource import YamlDocument, YamlError, parse_yaml
 
@@ -215,6 +215,18 @@ def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
         return None
 
 
+ORGANISATIONS = "organisations.yaml"
+
+
+def read_organisations(data: Path) -> YamlDocument:
+    """`data/organisations.yaml` parsed, for the commands that need only it (`new`,
+    `import`); `read_site` reads it through `load_sources`, by the same rules. Raises an
+    OSError (an `UnsafeFile` too), UnicodeDecodeError or YamlError for the caller to
+    report at the file's path."""
+    text = read_project_text(data / ORGANISATIONS, MAX_FILE_BYTES)
+    return parse_yaml(text)
+
+
 def split_front_matter(
     text: str, shown: str, problems: Problems
 ) -> tuple[str, int, str, int] | None:
@@ -330,7 +342,7 @@ def load_sources(
     if not data.is_dir():
         problems.error(display(data), 1, "data folder not found (use --data DIR)")
     else:
-        sources.organisations = load_yaml_file(data / "organisations.yaml", problems)
+        sources.organisations = load_yaml_file(data / ORGANISATIONS, problems)
         sources.settings = load_yaml_file(data / "site.yaml", problems)
         sources.file_count += 2
     if not content.is_dir():

@@ -12,19 +12,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from insyn.files import read_project_text
 from insyn.ids import slugify
-from insyn.load import MAX_FILE_BYTES, display
+from insyn.load import ORGANISATIONS, display, read_organisations
 from insyn.problems import did_you_mean
 from insyn.schema import load_schema
-from insyn.yamlsource import YamlError, parse_yaml
+from insyn.yamlsource import YamlError
 
 
 def _organisations(data: Path) -> dict[str, str] | None:
     """id -> type of every organisation, or None (with a message) if unreadable."""
-    path = data / "organisations.yaml"
+    path = data / ORGANISATIONS
     try:
-        document = parse_yaml(read_project_text(path, MAX_FILE_BYTES))
+        document = read_organisations(data)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{display(path)}:1: error: cannot read: {exc}", file=sys.stderr)
         return None

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from insyn.files import read_project_text
-from insyn.load import MAX_FILE_BYTES
-from insyn.yamlsource import parse_yaml
+from insyn.load import read_organisations
 
 _SUFFIXES = ("stadsdelsnämnd", "stadsdelsförvaltning", "stadsdelsnämnden", "stadsdelsförvaltningen")
 
@@ -73,8 +71,7 @@ class Directory:
 
     @classmethod
     def load(cls, data: Path) -> Directory:
-        text = read_project_text(data / "organisations.yaml", MAX_FILE_BYTES)
-        return cls.from_data(parse_yaml(text).data)
+        return cls.from_data(read_organisations(data).data)
 
     def of_type(self, kind: str) -> list[Organisation]:
         return [o for o in self.organisations if o.type == kind]
