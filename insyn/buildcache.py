@@ -88,7 +88,14 @@ def entity_versions(
     graph: SiteGraph, findings: Iterable[Finding], history: History
 ) -> dict[str, str]:
     """`decision:x` -> digest of everything about x that a page can show; `decision:*` -> the
-    ids of that kind in the graph's order (list pages depend on which exist, in what order)."""
+    ids of that kind in the graph's order (list pages depend on which exist, in what order).
+
+    Besides the entities, what pages of counts and sums show without naming any entity
+    (`render` module docstring): `decision:*` also holds each decision's district and year,
+    which `/stadsdelar/`, `/ar/` and the home page count by; `year:*` the years that have a
+    page, which year pages link to as their neighbours; `lines:*` every funding line and
+    `lines:p` those of project p, from which an organisation page tells its roles in p.
+    """
     about: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         about[(finding.entity_kind, finding.entity_id)].append(finding)
@@ -98,12 +105,23 @@ def entity_versions(
         for entity_id, entity in entities.items():
             shown = about.get((kind, entity_id), [])
             versions[f"{kind}:{entity_id}"] = entity_version(entity, shown, history)
-        versions[f"{kind}:*"] = digest(repr(tuple(entities)).encode("utf-8"))
+    filed = [(d.id, d.district, d.year) for d in graph.decisions.values()]
+    versions["decision:*"] = digest(repr(filed).encode("utf-8"))
+    versions["project:*"] = digest(repr(tuple(graph.projects)).encode("utf-8"))
+    versions["year:*"] = digest(repr(graph.years).encode("utf-8"))
     for org_id, org in graph.organisations.items():
         versions[f"org:{org_id}"] = digest(repr((org, about.get(("org", org_id), []))).encode())
     versions["org:*"] = digest(repr(tuple(graph.organisations)).encode("utf-8"))
     # Every funding line: what pages of sums read instead of each source's whole version.
-    versions[LINES_KEY] = digest(repr([_LINE_FIELDS(ln) for ln in graph.ledger.lines]).encode())
+    # Each line is written out once, for both keys (a repr escapes any line break in a note).
+    rows = [repr(_LINE_FIELDS(ln)) for ln in graph.ledger.lines]
+    versions[LINES_KEY] = digest("\n".join(rows).encode("utf-8"))
+    of_project: dict[str, list[str]] = {p: [] for p in graph.projects}
+    for row, line in zip(rows, graph.ledger.lines, strict=True):
+        if line.project_id in of_project:
+            of_project[line.project_id].append(row)
+    for project_id, project_rows in of_project.items():
+        versions[f"lines:{project_id}"] = digest("\n".join(project_rows).encode("utf-8"))
     return versions
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Protocol
 
 from markupsafe import Markup, escape
@@ -298,14 +299,7 @@ class SiteView:
     def project_roles(self, org_id: str, lines: Iterable[FundingLine]) -> list[ProjectRole]:
         """Every project an organisation leads, joins, pays for or is paid for, with its roles."""
         graph = self.graph
-        ids = set(graph.projects_by_org.get(org_id, []))
-        ids |= {ln.project_id for ln in lines if ln.project_id}
-        decided = {
-            project_id
-            for decision_id in graph.decisions_by_district.get(org_id, [])
-            for project_id in graph.decisions[decision_id].projects
-        }
-        ids |= decided
+        ids, decided = role_projects(graph, org_id, lines)
         result = []
         for project_id in ids:
             project = graph.projects[project_id]
@@ -325,6 +319,51 @@ class SiteView:
                 roles.append("Beslut i nämnden")
             result.append(ProjectRole(project, tuple(roles)))
         return sorted(result, key=lambda r: (r.project.name.casefold(), r.project.id))
+
+
+# What the builders below choose to show, as functions of the graph: `render.plan_pages`
+# declares each page's reads from the very same choice, so the two cannot drift apart.
+
+
+def role_projects(
+    graph: SiteGraph, org_id: str, lines: Iterable[FundingLine]
+) -> tuple[set[str], set[str]]:
+    """The projects an organisation's page lists (`SiteView.project_roles`) and, of those,
+    the ones its district decided on. `lines` are the lines the page shows (paid, received)."""
+    ids = set(graph.projects_by_org.get(org_id, []))
+    ids |= {ln.project_id for ln in lines if ln.project_id}
+    decided = {
+        project_id
+        for decision_id in graph.decisions_by_district.get(org_id, [])
+        for project_id in graph.decisions[decision_id].projects
+    }
+    return ids | decided, decided
+
+
+def decision_projects(decision: Decision, lines: Iterable[FundingLine]) -> list[str]:
+    """The projects a decision's page lists: its own, then those of its lines, each once."""
+    return list(
+        dict.fromkeys([*decision.projects, *(ln.project_id for ln in lines if ln.project_id)])
+    )
+
+
+def latest_decisions(graph: SiteGraph, count: int = LATEST_ON_HOME) -> list[Decision]:
+    """The newest decisions: the home page's (`LATEST_ON_HOME`) or a feed's (`FEED_SIZE`)."""
+    return list(islice(graph.decisions.values(), count))
+
+
+def home_districts(graph: SiteGraph) -> list[Organisation]:
+    """The districts the home page links to: those with a decision on the site."""
+    return [d for d in graph.districts if graph.decisions_by_district.get(d.id)]
+
+
+def idle_funders(graph: SiteGraph, paying: Iterable[str]) -> list[Organisation]:
+    """Funders that pay nothing on the site, as `/finansiarer/` lists them last."""
+    paid = set(paying)
+    return sorted(
+        (o for o in graph.organisations.values() if o.type == FUNDER and o.id not in paid),
+        key=lambda o: (o.label.casefold(), o.id),
+    )
 
 
 def decisions_by_year(decisions: Iterable[Decision]) -> list[tuple[int, list[Decision]]]:
@@ -356,7 +395,7 @@ HOME: tuple[str, str] = ("Start", "/")
 
 def home(entity: None, site: SiteView) -> Context:
     graph = site.graph
-    latest = list(graph.decisions.values())[:LATEST_ON_HOME]
+    latest = latest_decisions(graph)
     funders = site.ledger.funders()
     return _context(
         site.settings.title,
@@ -367,7 +406,7 @@ def home(entity: None, site: SiteView) -> Context:
         totals=Totals.of(site.ledger.lines),
         decision_count=len(graph.decisions),
         project_count=len(graph.projects),
-        districts=[d for d in graph.districts if graph.decisions_by_district.get(d.id)],
+        districts=home_districts(graph),
         funders=sorted(funders, key=site.by_org_label),
         years=list(reversed(graph.years)),
     )
@@ -387,9 +426,7 @@ def decision_list(entity: None, site: SiteView) -> Context:
 
 def decision(entity: Decision, site: SiteView) -> Context:
     lines = site.ledger.declared_by("decision", entity.id)
-    projects = list(
-        dict.fromkeys([*entity.projects, *(ln.project_id for ln in lines if ln.project_id)])
-    )
+    projects = decision_projects(entity, lines)
     district = site.org(entity.district)
     source = None
     if entity.source:
@@ -507,11 +544,7 @@ def funder_list(entity: None, site: SiteView) -> Context:
     graph = site.graph
     rows = [(org_id, Totals.of(site.ledger.paid_by(org_id))) for org_id in site.ledger.funders()]
     rows.sort(key=lambda row: site.by_org_label(row[0]))
-    paying = set(site.ledger.funders())
-    idle = sorted(
-        (o for o in graph.organisations.values() if o.type == FUNDER and o.id not in paying),
-        key=lambda o: (o.label.casefold(), o.id),
-    )
+    idle = idle_funders(graph, site.ledger.funders())
     return _context(
         "Finansiärer",
         [HOME, ("Finansiärer", "/finansiarer/")],
@@ -628,7 +661,7 @@ def not_found(entity: None, site: SiteView) -> Context:
 
 
 def feed(entity: None, site: SiteView) -> Context:
-    entries = list(site.graph.decisions.values())[:FEED_SIZE]
+    entries = latest_decisions(site.graph, FEED_SIZE)
     dates = [entry_date(d) for d in entries]
     return {"entries": list(zip(entries, dates, strict=True)), "updated": max(dates, default=None)}
 

@@ -5,20 +5,30 @@ the template that renders it, the entity it shows and the keys of every
 entity it reads ("decision:x", "org:y", "project:z"). The keys are what a
 later incremental build compares: an edited decision re-renders exactly the
 pages whose `reads` name it. A key ending in `:*` ("decision:*") means the
-page depends on which entities of that kind exist, as list pages do. A
-page is stale when a key it reads changed, or when its `reads` differ
-between the old plan and the new one (a decision that gains a funder joins
-that funder's page). Settings, templates and assets are read by every page
-and are not listed.
+page depends on which entities of that kind exist, as list pages do;
+`decision:*` also changes with a decision's district or year (what pages
+count decisions by), `year:*` with the years that have a page, `lines:*`
+with any funding line and `lines:p` with one of project p's
+(`buildcache.entity_versions`). A page is stale when a key it reads changed,
+or when its `reads` differ between the old plan and the new one (a decision
+that gains a funder joins that funder's page). Settings, templates and
+assets are read by every page and are not listed.
+
+A page's reads are made from what its builder in `pages` shows, through the
+functions those builders choose with (`role_projects`, `decision_projects`,
+`latest_decisions`, `home_districts`, `idle_funders`): a hand-made guess of
+what a page shows is how an organisation page came to show each project's
+owner without reading it, and kept the old name after a rename.
+`tests/test_probe.py` edits every kind of entity and compares a warm build
+with a clean one.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
@@ -35,6 +45,7 @@ from insyn import (
     search,
     trails,
 )
+from insyn.buildcache import LINES_KEY
 from insyn.history import NO_HISTORY, History
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
@@ -43,11 +54,15 @@ from insyn.opendata_docs import GUIDE
 from insyn.pages import (
     BUILDERS,
     FEED_SIZE,
-    LATEST_ON_HOME,
     SiteView,
+    decision_projects,
     decision_url,
+    home_districts,
+    idle_funders,
+    latest_decisions,
     org_url,
     project_url,
+    role_projects,
     year_url,
 )
 from insyn.quality import Finding
@@ -60,6 +75,7 @@ ASSETS = assets.FOLDER
 ALL_DECISIONS = "decision:*"
 ALL_PROJECTS = "project:*"
 ALL_ORGANISATIONS = "org:*"
+ALL_YEARS = "year:*"
 
 Entity = Decision | Project | Organisation | TrailFilter | int | tuple[str, ...] | None
 ALL_BUILDERS = {
@@ -94,58 +110,60 @@ class Page:
 
 
 def plan_pages(graph: SiteGraph) -> list[Page]:
-    """Every page of the site, in a fixed order, each with the entity keys it reads."""
+    """Every page of the site, in a fixed order, each with the entity keys it reads.
+
+    A page reads the keys of what it shows, chosen as its builder in `pages` chooses (the
+    same functions: `role_projects`, `decision_projects`, `latest_decisions` ...), and each
+    thing it shows reads what that shows in turn: a decision in a list its district, a
+    project its owner, a funding line its parties, project and source (`_decision_item`,
+    `_project_item`, `money.line_keys`). Pages of counts and sums read `decision:*`,
+    `year:*` and `lines:*` instead of every entity behind them, so that a retitled decision
+    does not re-render them.
+    """
     ledger = graph.ledger
     pages: list[Page] = []
 
     def add(url: str, template: str, entity: Entity = None, reads: set[str] | None = None) -> None:
         pages.append(Page(url, template, entity, frozenset(reads or ())))
 
-    every_decision = {ALL_DECISIONS, *(f"decision:{d}" for d in graph.decisions)}
-    every_org = {ALL_ORGANISATIONS, *(f"org:{o}" for o in graph.organisations)}
-    every_line = line_keys(ledger.lines)
-    project_line_keys: dict[str, set[str]] = {}
+    decisions = graph.decisions
+    projects = graph.projects
+    decision_items = {d: _decision_item(decision) for d, decision in decisions.items()}
+    project_items = {p: _project_item(project) for p, project in projects.items()}
 
-    def project_lines_read(project_id: str) -> set[str]:
-        """What a project's lines make a page read: its page and every organisation page
-        that lists it, so made once per project."""
-        keys = project_line_keys.get(project_id)
-        if keys is None:
-            keys = project_line_keys[project_id] = line_keys(ledger.for_project(project_id))
-        return keys
+    def listing(ids: Iterable[str]) -> set[str]:
+        """What a list of decisions (`_macros.html`'s `decision_items`) reads."""
+        return set().union(*[decision_items[d] for d in ids])
 
-    latest = list(graph.decisions.values())[:LATEST_ON_HOME]
-    home_reads = {ALL_DECISIONS, ALL_PROJECTS, *every_line, *every_org}
-    add("/", "home.html", None, home_reads | {f"decision:{d.id}" for d in latest})
     add(
-        "/beslut/",
-        "decisions.html",
+        "/",
+        "home.html",
         None,
-        every_decision | _district_keys(graph.decisions.values()),
+        {ALL_DECISIONS, ALL_PROJECTS, ALL_ORGANISATIONS, ALL_YEARS, LINES_KEY}
+        | listing(d.id for d in latest_decisions(graph))
+        | {f"org:{d.id}" for d in home_districts(graph)}
+        | {f"org:{f}" for f in ledger.funders()},
     )
-    for decision in graph.decisions.values():
-        reads = {f"decision:{decision.id}", f"org:{decision.district}"}
-        reads |= line_keys(ledger.declared_by("decision", decision.id))
-        shown = set(decision.projects) | {k[8:] for k in reads if k.startswith("project:")}
-        for project_id in shown:
-            reads |= {f"project:{project_id}", f"org:{graph.projects[project_id].owner}"}
+    add("/beslut/", "decisions.html", None, {ALL_DECISIONS} | listing(decisions))
+    for decision in decisions.values():
+        lines = ledger.declared_by("decision", decision.id)
+        reads = set(decision_items[decision.id]) | line_keys(lines)
+        for project_id in decision_projects(decision, lines):
+            reads.update(project_items[project_id])
         add(decision_url(decision.id), "decision.html", decision, reads)
 
     add(
         "/projekt/",
         "projects.html",
         None,
-        {ALL_PROJECTS, *(f"project:{p}" for p in graph.projects)}
-        | {f"org:{p.owner}" for p in graph.projects.values()},
+        {ALL_PROJECTS}.union(*project_items.values()),
     )
-    for project in graph.projects.values():
-        reads = {f"project:{project.id}", f"org:{project.owner}"}
+    for project in projects.values():
+        reads = set(project_items[project.id])
         reads |= {f"org:{o}" for o in project.partners}
         reads |= {f"org:{part.organisation}" for part in project.parts if part.organisation}
-        reads |= project_lines_read(project.id)
-        timeline = graph.decisions_by_project.get(project.id, [])
-        reads |= {f"decision:{d}" for d in timeline}
-        reads |= _district_keys(graph.decisions[d] for d in timeline)
+        reads |= line_keys(ledger.for_project(project.id))
+        reads |= listing(graph.decisions_by_project.get(project.id, []))
         add(project_url(project.id), "project.html", project, reads)
 
     districts = graph.districts
@@ -153,31 +171,25 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
         "/stadsdelar/",
         "districts.html",
         None,
-        every_decision
-        | {ALL_ORGANISATIONS, *(f"org:{d.id}" for d in districts)}
-        | _received_keys(graph, districts),
+        # Counts of decisions per district (`decision:*`), sums of the lines to each.
+        {ALL_DECISIONS, ALL_ORGANISATIONS, LINES_KEY, *(f"org:{d.id}" for d in districts)},
     )
     organisations = sorted(graph.organisations.values(), key=lambda o: o.id)
     for org in districts:
-        add(org_url(org), "district.html", org, _organisation_reads(graph, org, project_lines_read))
+        add(org_url(org), "district.html", org, _organisation_reads(graph, org, listing))
 
     funders = ledger.funders()
     add(
         "/finansiarer/",
         "funders.html",
         None,
-        {ALL_ORGANISATIONS, *(f"org:{o.id}" for o in organisations if o.type == FUNDER)}
-        # The sums come from the lines, so from the decisions and projects declaring them.
-        | {key for f in funders for key in line_keys(ledger.paid_by(f))},
+        # Sums per funder: the lines, not the decisions and projects that declare them.
+        {ALL_ORGANISATIONS, LINES_KEY, *(f"org:{f}" for f in funders)}
+        | {f"org:{o.id}" for o in idle_funders(graph, funders)},
     )
     for org in organisations:
         if org.type == FUNDER:
-            add(
-                org_url(org),
-                "funder.html",
-                org,
-                _organisation_reads(graph, org, project_lines_read),
-            )
+            add(org_url(org), "funder.html", org, _organisation_reads(graph, org, listing))
 
     others = [o for o in organisations if o.type not in (DISTRICT, FUNDER)]
     add(
@@ -187,17 +199,12 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
         {ALL_ORGANISATIONS, *(f"org:{o.id}" for o in others)},
     )
     for org in others:
-        add(
-            org_url(org),
-            "organisation.html",
-            org,
-            _organisation_reads(graph, org, project_lines_read),
-        )
+        add(org_url(org), "organisation.html", org, _organisation_reads(graph, org, listing))
 
-    add("/ar/", "years.html", None, every_decision | every_line)
+    # Counts of decisions per year (`decision:*`) and sums of each year's lines.
+    add("/ar/", "years.html", None, {ALL_YEARS, ALL_DECISIONS, LINES_KEY})
     for year in graph.years:
-        ids = graph.decisions_by_year.get(year, [])
-        reads = {f"decision:{d}" for d in ids} | _district_keys(graph.decisions[d] for d in ids)
+        reads = {ALL_YEARS} | listing(graph.decisions_by_year.get(year, []))
         reads |= line_keys(ledger.for_year(year))
         add(year_url(year), "year.html", year, reads)
 
@@ -214,44 +221,41 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
 
     html_urls = tuple(page.url for page in pages if page.in_sitemap)
     add("/sitemap.xml", "sitemap.xml", html_urls, {ALL_DECISIONS, ALL_PROJECTS, ALL_ORGANISATIONS})
-    entries = list(graph.decisions.values())[:FEED_SIZE]
-    add("/feed.xml", "feed.xml", None, every_decision | _district_keys(entries))
+    entries = latest_decisions(graph, FEED_SIZE)
+    add("/feed.xml", "feed.xml", None, {ALL_DECISIONS} | listing(d.id for d in entries))
     for planned in feeds.plan(graph):
         add(*planned)
     add("/robots.txt", "robots.txt")
     return pages
 
 
-def _district_keys(decisions: Any) -> set[str]:
-    return {f"org:{d.district}" for d in decisions}
+def _decision_item(decision: Decision) -> tuple[str, str]:
+    """What a decision shows wherever it is listed: itself (title, date, kind, outcome) and
+    its district's name."""
+    return (f"decision:{decision.id}", f"org:{decision.district}")
 
 
-def _received_keys(graph: SiteGraph, districts: list[Organisation]) -> set[str]:
-    keys: set[str] = set()
-    for org in districts:
-        keys |= line_keys(graph.ledger.received_by(org.id))
-    return keys
+def _project_item(project: Project) -> tuple[str, str]:
+    """What a project shows wherever it is listed: itself (name, period, status) and its
+    owner's name (`Ägare:` on decision, project list and organisation pages)."""
+    return (f"project:{project.id}", f"org:{project.owner}")
 
 
 def _organisation_reads(
-    graph: SiteGraph, org: Organisation, project_lines_read: Callable[[str], set[str]]
+    graph: SiteGraph, org: Organisation, listing: Callable[[Iterable[str]], set[str]]
 ) -> set[str]:
+    """What a district's, funder's or organisation's page reads (`pages._payer_context` and
+    `pages.district`): the lines it pays and receives, the decisions that name it and the
+    projects of `pages.role_projects`, each listed with its owner. The roles come from the
+    project (its owner, partners and parts), from its lines' parties (`lines:p`, not each
+    line's source: a retitled decision changes no role) and from the district's decisions."""
     ledger = graph.ledger
-    reads = {f"org:{org.id}"}
     lines = [*ledger.paid_by(org.id), *ledger.received_by(org.id)]
-    reads |= line_keys(lines)
-    decision_ids = set(graph.decisions_by_district.get(org.id, []))
-    decision_ids |= set(graph.decisions_by_org.get(org.id, []))
-    reads |= {f"decision:{d}" for d in decision_ids}
-    reads |= _district_keys(graph.decisions[d] for d in decision_ids)
-    project_ids = set(graph.projects_by_org.get(org.id, []))
-    project_ids |= {ln.project_id for ln in lines if ln.project_id}
-    for decision_id in graph.decisions_by_district.get(org.id, []):
-        project_ids |= set(graph.decisions[decision_id].projects)
-    for project_id in project_ids:
-        reads.add(f"project:{project_id}")
-        # Roles on the page come from the project's own lines.
-        reads |= project_lines_read(project_id)
+    reads = {f"org:{org.id}"} | line_keys(lines)
+    reads |= listing(graph.decisions_by_district.get(org.id, []))
+    reads |= listing(graph.decisions_by_org.get(org.id, []))
+    for project_id in role_projects(graph, org.id, lines)[0]:
+        reads |= {*_project_item(graph.projects[project_id]), f"lines:{project_id}"}
     return reads
 
 
