@@ -32,7 +32,7 @@ import yaml
 from insyn import engine, incremental, render
 from insyn.buildcache import cache_folder
 from insyn.options import BuildOptions
-from tests.conftest import Corpus, front_matter
+from tests.conftest import DEFAULT_ORGANISATIONS, Corpus, front_matter
 
 Edit = Callable[[Path], None]
 
@@ -184,39 +184,26 @@ def write(kind: str, entity_id: str, data: dict[str, Any]) -> Edit:
 
 # -- The small corpus: every page type ----------------------------------------------------
 
+
+def _without(org: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in org.items() if k not in keys}
+
+
+#: conftest's organisations, two without a short name (a name alone must be shown right
+#: too), and four more: a fund, a project owner, a part's organisation, a partner.
 ORGANISATIONS: list[dict[str, Any]] = [
-    {
-        "id": "hasselby-vallingby",
-        "name": "Hässelby-Vällingby stadsdelsnämnd",
-        "short_name": "Hässelby-Vällingby",
-        "type": "district",
-        "area": "Västerort",
-    },
-    {
-        "id": "skarholmen",
-        "name": "Skärholmens stadsdelsnämnd",
-        "short_name": "Skärholmen",
-        "type": "district",
-        "area": "Söderort",
-    },
-    {
-        "id": "rinkeby",
-        "name": "Rinkeby stadsdelsnämnd",
-        "type": "district",
-        "area": "Västerort",
-        "active": {"from": 1997, "to": 2006},
-    },
-    {
-        "id": "lansstyrelsen",
-        "name": "Länsstyrelsen i Stockholms län",
-        "short_name": "Länsstyrelsen",
-        "type": "funder",
-        "category": "statlig myndighet",
-    },
-    {"id": "socialstyrelsen", "name": "Socialstyrelsen", "type": "funder"},
+    *(
+        _without(o, "short_name")
+        if o["id"] == "rinkeby"
+        else _without(o, "category")
+        if o["id"] == "socialstyrelsen"
+        else dict(o)
+        for o in DEFAULT_ORGANISATIONS
+        if o["id"] != "framnas"
+    ),
     {"id": "arvsfonden", "name": "Allmänna arvsfonden", "type": "funder", "category": "fond"},
     {"id": "stiftelsen", "name": "Stiftelsen Trygghet", "type": "organisation"},
-    {"id": "framnas", "name": "Framnäs AB", "type": "organisation", "category": "företag"},
+    *(dict(o) for o in DEFAULT_ORGANISATIONS if o["id"] == "framnas"),
     {"id": "kommunen", "name": "Stockholms stad", "type": "organisation", "category": "kommun"},
     {"id": "polisen", "name": "Polismyndigheten", "type": "organisation"},
 ]
