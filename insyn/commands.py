@@ -25,7 +25,8 @@ def check(options: CheckOptions) -> int:
     result = read_site(options.content, options.data, include_drafts=True)
     print_problems(result, sys.stdout)
     print(summary(result.problems, result.file_count), file=sys.stdout)
-    failed = bool(result.problems.errors) or (options.strict and bool(result.problems.warnings))
+    unexplained = result.problems.unexplained_warnings
+    failed = bool(result.problems.errors) or (options.strict and bool(unexplained))
     return 1 if failed else 0
 
 

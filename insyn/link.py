@@ -285,6 +285,7 @@ def build_decision(source: SourceFile, resolver: _Resolver) -> Decision | None:
         attachments=_tuple(data.get("attachments")),
         outcome=Outcome(outcome["status"], outcome.get("note")) if outcome else None,
         notes=_tuple(data.get("notes")),
+        acknowledged=_tuple(data.get("acknowledged")),
         source=data.get("source"),
         tags=_tuple(data.get("tags")),
         draft=bool(data.get("draft", False)),
@@ -326,6 +327,7 @@ def build_project(source: SourceFile, resolver: _Resolver) -> Project | None:
             BudgetLine(b["item"], b["year"], b["amount"]) for b in data.get("budget") or []
         ),
         notes=_tuple(data.get("notes")),
+        acknowledged=_tuple(data.get("acknowledged")),
         tags=_tuple(data.get("tags")),
         draft=bool(data.get("draft", False)),
         aliases=_tuple(data.get("aliases")),

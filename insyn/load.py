@@ -366,7 +366,9 @@ def load_sources(
                 continue
             if path.suffix != ".md":
                 if path.is_file():
-                    problems.warning(display(path), 1, "ignored: content files must end in '.md'")
+                    problems.warning(
+                        display(path), 1, "ignored: content files must end in '.md'", "ignored-file"
+                    )
                 continue
             sources.file_count += 1
             sources.stems[kind].add(path.stem)

@@ -182,6 +182,8 @@ class Decision:
     tags: tuple[str, ...] = ()
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    #: warning codes that `notes` explain (`quality.CODES`)
+    acknowledged: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date | None:
@@ -209,6 +211,8 @@ class Project:
     tags: tuple[str, ...] = ()
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    #: warning codes that `notes` explain (`quality.CODES`)
+    acknowledged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

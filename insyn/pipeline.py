@@ -46,5 +46,5 @@ def read_site(
     valid = validate(sources, problems, cache)
     linked = link(sources, valid, problems, include_drafts)
     findings = find_quality_issues(linked)
-    report(findings, problems)
+    report(findings, problems, linked)
     return SiteResult(problems, sources.file_count, linked, findings)

@@ -20,9 +20,14 @@ class Problem:
     line: int
     severity: str
     message: str
+    #: a warning's code, printed at the end of its line: `... [meeting-before-report]`
+    code: str = ""
+    #: a warning the file's `acknowledged` names: printed, but `check --strict` passes
+    acknowledged: bool = False
 
     def __str__(self) -> str:
-        return f"{_one_line(self.path)}:{self.line}: {self.severity}: {_one_line(self.message)}"
+        line = f"{_one_line(self.path)}:{self.line}: {self.severity}: {_one_line(self.message)}"
+        return f"{line} [{self.code}]" if self.code else line
 
 
 def _one_line(text: str) -> str:
@@ -39,8 +44,10 @@ class Problems:
     def error(self, path: str, line: int, message: str) -> None:
         self.items.append(Problem(path, max(line, 1), ERROR, message))
 
-    def warning(self, path: str, line: int, message: str) -> None:
-        self.items.append(Problem(path, max(line, 1), WARNING, message))
+    def warning(
+        self, path: str, line: int, message: str, code: str, acknowledged: bool = False
+    ) -> None:
+        self.items.append(Problem(path, max(line, 1), WARNING, message, code, acknowledged))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
@@ -52,6 +59,11 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == WARNING]
+
+    @property
+    def unexplained_warnings(self) -> list[Problem]:
+        """The warnings no file's `acknowledged` names: what fails `check --strict`."""
+        return [p for p in self.warnings if not p.acknowledged]
 
     def sorted(self) -> list[Problem]:
         """Sorted by path and line; duplicates (same place, same words) once."""
@@ -67,10 +79,12 @@ class Problems:
 def summary(problems: Problems, files: int) -> str:
     """The closing line of `check` and of a failed build."""
     errors, warnings = len(problems.errors), len(problems.warnings)
+    explained = warnings - len(problems.unexplained_warnings)
     return (
         f"{errors} {'error' if errors == 1 else 'errors'}, "
-        f"{warnings} {'warning' if warnings == 1 else 'warnings'} "
-        f"in {files} {'file' if files == 1 else 'files'}"
+        f"{warnings} {'warning' if warnings == 1 else 'warnings'}"
+        + (f" ({explained} explained in 'notes')" if explained else "")
+        + f" in {files} {'file' if files == 1 else 'files'}"
     )
 
 

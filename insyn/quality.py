@@ -31,6 +31,9 @@ class Finding:
     entity_kind: str
     entity_id: str
     public: str
+    #: what `check` prints at the end of the line (`[meeting-before-report]`), and what a
+    #: file's `acknowledged` names to say its `notes` explain the finding
+    code: str = ""
 
 
 def find_quality_issues(content: LinkedContent) -> list[Finding]:
@@ -46,9 +49,28 @@ def find_quality_issues(content: LinkedContent) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.path, f.line, f.message))
 
 
-def report(findings: list[Finding], problems: Problems) -> None:
+#: Every code a finding can have: what `acknowledged` may name (the schemas list them too).
+CODES = (
+    "meeting-before-report",
+    "meeting-long-after-report",
+    "district-inactive",
+    "project-not-listed",
+    "end-before-start",
+    "budget-not-applied",
+    "line-declared-twice",
+)
+
+
+def report(findings: list[Finding], problems: Problems, content: LinkedContent) -> None:
+    """Each finding as a warning with its code; one the file's `acknowledged` names (its
+    `notes` explain it) is still printed, but does not fail `check --strict`."""
     for finding in findings:
-        problems.warning(finding.path, finding.line, finding.message)
+        entities = content.decisions if finding.entity_kind == "decision" else content.projects
+        entity = entities.get(finding.entity_id) if finding.entity_kind != "org" else None
+        known = finding.code in getattr(entity, "acknowledged", ())
+        problems.warning(
+            finding.path, finding.line, finding.message, finding.code, acknowledged=known
+        )
 
 
 def _decision_dates(decision: Decision) -> list[Finding]:
@@ -61,8 +83,9 @@ def _decision_dates(decision: Decision) -> list[Finding]:
         message = (
             f"the meeting ({meeting.isoformat()}) is {-days} days before the report's date "
             f"({report_date.isoformat()}): one of the dates is probably wrong; "
-            "explain it in 'notes'"
+            "explain it in 'notes' and name this code in 'acknowledged'"
         )
+        code = "meeting-before-report"
         public = (
             f"Sammanträdet ({date(meeting)}) ligger {-days} dagar före tjänsteutlåtandets datum "
             f"({date(report_date)}). Ett av datumen är troligen fel."
@@ -72,13 +95,14 @@ def _decision_dates(decision: Decision) -> list[Finding]:
             f"the meeting ({meeting.isoformat()}) is more than a year after the report's date "
             f"({report_date.isoformat()}): one of the dates is probably wrong"
         )
+        code = "meeting-long-after-report"
         public = (
             f"Sammanträdet ({date(meeting)}) ligger mer än ett år efter tjänsteutlåtandets datum "
             f"({date(report_date)}). Ett av datumen är troligen fel."
         )
     else:
         return []
-    return [Finding(decision.origin.path, line, message, "decision", decision.id, public)]
+    return [Finding(decision.origin.path, line, message, "decision", decision.id, public, code)]
 
 
 def _decision_district_active(decision: Decision, content: LinkedContent) -> list[Finding]:
@@ -97,6 +121,7 @@ def _decision_district_active(decision: Decision, content: LinkedContent) -> lis
                 "decision",
                 decision.id,
                 f"Stadsdelsnämnden fanns {span}, men beslutet är från {decision.year}.",
+                "district-inactive",
             )
         ]
     return []
@@ -116,6 +141,7 @@ def _funding_project_listed(decision: Decision) -> list[Finding]:
                     decision.id,
                     f"Finansieringsrad {line.index + 1} gäller projektet {line.project_id}, "
                     "som inte står bland beslutets projekt.",
+                    "project-not-listed",
                 )
             )
     return findings
@@ -131,6 +157,7 @@ def _project_period(project: Project) -> list[Finding]:
                 "project",
                 project.id,
                 f"Projektet slutar ({project.end.iso()}) innan det börjar ({project.start.iso()}).",
+                "end-before-start",
             )
         ]
     return []
@@ -163,6 +190,7 @@ def _budget_against_applied(content: LinkedContent) -> list[Finding]:
                         project.id,
                         f"Budgeten för {year} summerar till {amount(total)}, "
                         f"men det sökta beloppet för {year} är {amount(asked)}.",
+                        "budget-not-applied",
                     )
                 )
     return findings
@@ -197,6 +225,7 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
                         project.id,
                         f"Finansieringsrad {line.index + 1} finns också i beslutet {decision.id}. "
                         "En rad ska bara finnas på ett ställe.",
+                        "line-declared-twice",
                     )
                 )
     return findings

@@ -139,7 +139,7 @@ def check_structure(
         for severity, path, message in _explain(error):
             line = line_of(path)
             if severity == "warning":
-                problems.warning(shown, line, message)
+                problems.warning(shown, line, message, "unknown-key")
             else:
                 ok = False
                 problems.error(shown, line, message)

@@ -625,6 +625,7 @@ def test_funding_line_project_not_in_decision_projects(corpus: Corpus, run_check
     project(corpus, "name: P\nowner: framnas\n")
     assert run_check().lines == [
         f"{A}:7: warning: funding[0] is for project 'p', which is not in this decision's 'projects'"
+        " [project-not-listed]"
     ]
 
 
@@ -848,8 +849,8 @@ def test_unknown_key_suggests_closest(corpus: Corpus, run_check: Check) -> None:
     decision(corpus, valid_with("distrct: skarholmen\nfoo: bar\n"))
     report = run_check()
     assert report.lines == [
-        f"{A}:6: warning: unknown key 'distrct' (did you mean 'district'?)",
-        f"{A}:7: warning: unknown key 'foo'",
+        f"{A}:6: warning: unknown key 'distrct' (did you mean 'district'?) [unknown-key]",
+        f"{A}:7: warning: unknown key 'foo' [unknown-key]",
     ]
     assert report.status == 0
 
@@ -865,9 +866,10 @@ def test_unknown_nested_keys(corpus: Corpus, run_check: Check) -> None:
     project(corpus, "name: P\nowner: framnas\nparts:\n  - {name: A, organization: framnas}\n")
     organisations(corpus, VALID_ORGS + "  webside: https://x.se\n")
     assert run_check().lines == [
-        f"{A}:11: warning: unknown key 'funding[0].notes' (did you mean 'note'?)",
-        f"{P}:5: warning: unknown key 'parts[0].organization' (did you mean 'organisation'?)",
-        f"{ORGS}:10: warning: unknown key '[2].webside' (did you mean 'website'?)",
+        f"{A}:11: warning: unknown key 'funding[0].notes' (did you mean 'note'?) [unknown-key]",
+        f"{P}:5: warning: unknown key 'parts[0].organization' (did you mean 'organisation'?)"
+        " [unknown-key]",
+        f"{ORGS}:10: warning: unknown key '[2].webside' (did you mean 'website'?) [unknown-key]",
     ]
 
 
@@ -922,7 +924,7 @@ def test_budget_does_not_add_up_to_applied(corpus: Corpus, run_check: Check) -> 
     report = run_check()
     assert report.lines == [
         f"{P}:5: warning: the budget for 2008 adds up to 90000 kr, but 100000 kr is applied "
-        "for in 2008",
+        "for in 2008 [budget-not-applied]",
     ]
     assert report.summary == "0 errors, 1 warning in 4 files"
 
@@ -931,7 +933,8 @@ def test_meeting_before_report_date(corpus: Corpus, run_check: Check) -> None:
     decision(corpus, VALID.replace("2007-11-27", "2006-01-30") + "document_date: 2007-01-04\n")
     assert run_check().lines == [
         f"{A}:4: warning: the meeting (2006-01-30) is 339 days before the report's date "
-        "(2007-01-04): one of the dates is probably wrong; explain it in 'notes'"
+        "(2007-01-04): one of the dates is probably wrong; explain it in 'notes' and name this "
+        "code in 'acknowledged' [meeting-before-report]"
     ]
 
 
@@ -939,7 +942,7 @@ def test_meeting_more_than_a_year_after_report(corpus: Corpus, run_check: Check)
     decision(corpus, valid_with("document_date: 2006-11-01\n"))
     assert run_check().lines == [
         f"{A}:4: warning: the meeting (2007-11-27) is more than a year after the report's date "
-        "(2006-11-01): one of the dates is probably wrong"
+        "(2006-11-01): one of the dates is probably wrong [meeting-long-after-report]"
     ]
 
 
@@ -952,7 +955,7 @@ def test_meeting_shortly_after_report(corpus: Corpus, run_check: Check, report_d
 def test_project_ends_before_it_starts(corpus: Corpus, run_check: Check) -> None:
     project(corpus, "name: P\nowner: framnas\nstart: 2008-05\nend: 2007\n")
     assert run_check().lines == [
-        f"{P}:5: warning: the project ends (2007) before it starts (2008-05)"
+        f"{P}:5: warning: the project ends (2007) before it starts (2008-05) [end-before-start]"
     ]
 
 
@@ -981,7 +984,7 @@ def test_same_funding_line_on_decision_and_project(corpus: Corpus, run_check: Ch
     )
     assert run_check().lines == [
         f"{P}:5: warning: funding[0] is also declared on decision 'a' ({A}:8); a line is "
-        "counted once, where it is declared: remove one of them"
+        "counted once, where it is declared: remove one of them [line-declared-twice]"
     ]
 
 
@@ -1005,6 +1008,7 @@ def test_decision_outside_district_active_years(corpus: Corpus, run_check: Check
     decision(corpus, VALID.replace("hasselby-vallingby", "rinkeby"))
     assert run_check().lines == [
         f"{A}:3: warning: district 'rinkeby' was active 1997–2006, but the decision is from 2007"
+        " [district-inactive]"
     ]
 
 
@@ -1031,9 +1035,9 @@ def test_all_problems_in_one_run_sorted_by_path_then_line(corpus: Corpus, run_ch
         "content/decisions/Z.md:1: error: missing front matter: the first line must be '---', "
         "followed by the YAML keys",
         f"{A}:4: error: meeting: '2007-02-30' is not a real calendar date",
-        f"{A}:6: warning: unknown key 'distrct' (did you mean 'district'?)",
+        f"{A}:6: warning: unknown key 'distrct' (did you mean 'district'?) [unknown-key]",
         f"content/decisions/b.md:3: error: district: unknown organisation 'rinkeby' {UNKNOWN}",
-        "content/decisions/b.md:6: warning: unknown key 'foo'",
+        "content/decisions/b.md:6: warning: unknown key 'foo' [unknown-key]",
         f"{P}:6: error: status: 'done' is not allowed; use one of: planned, ongoing, completed, "
         "unknown",
         f"{ORGS}:9: error: [2].type: 'company' is not allowed; use one of: district, funder, "
@@ -1065,7 +1069,7 @@ def test_summary_forms(errors: int, warnings: int, files: int, text: str) -> Non
     for n in range(errors):
         problems.error("a.md", n, "e")
     for n in range(warnings):
-        problems.warning("a.md", n, "w")
+        problems.warning("a.md", n, "w", "test")
     assert summary(problems, files) == text
 
 
@@ -1118,3 +1122,38 @@ def test_source_urls_and_asset_paths_are_accepted(
 ) -> None:
     decision(corpus, valid_with(f"source: {value}\n"))
     assert run_check().lines == []
+
+
+def test_the_schema_lists_every_warning_code_acknowledged_may_name() -> None:
+    from insyn.quality import CODES
+    from insyn.schema import load_schema
+
+    items = load_schema("common.schema.json")["$defs"]["acknowledged"]["items"]["enum"]
+    assert sorted(items) == sorted(CODES)
+
+
+def test_an_acknowledged_warning_is_printed_with_its_code_and_passes_strict(
+    corpus: Corpus,
+) -> None:
+    def write(acknowledged: list[str] | None) -> None:
+        corpus.decision(
+            "a", meeting="2006-01-30", document_date="2007-01-04", acknowledged=acknowledged
+        )
+
+    write(None)
+    result = corpus.run("check", "--strict")
+    assert result.returncode == 1
+    line = "content/decisions/a.md:"
+    assert any(
+        row.startswith(line) and row.endswith(" [meeting-before-report]")
+        for row in result.stdout.splitlines()
+    ), result.stdout
+    write(["meeting-before-report"])
+    result = corpus.run("check", "--strict")
+    assert result.returncode == 0, result.stdout
+    assert "[meeting-before-report]" in result.stdout
+    assert "1 warning (1 explained in 'notes')" in result.stdout
+    write(["meeting-befor-report"])
+    result = corpus.run("check")
+    assert result.returncode == 1
+    assert "did you mean 'meeting-before-report'" in result.stdout

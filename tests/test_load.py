@@ -305,6 +305,7 @@ def test_other_files_are_ignored_with_a_warning(site: Corpus) -> None:
     site.raw("decisions/.hidden.md", "not content\n")
     assert problems(site) == [
         "content/decisions/readme.txt:1: warning: ignored: content files must end in '.md'"
+        " [ignored-file]"
     ]
 
 
