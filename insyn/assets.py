@@ -20,13 +20,13 @@ import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from insyn.files import UnsafeFile, checked, read_project_file, walk_files
-from insyn.load import display
+from insyn.files import PROJECT_ROOT, UnsafeFile, checked, read_project_file, walk_files
+from insyn.load import display_entry as _shown
 from insyn.problems import Problems
 
 #: The project folder (the one that holds `insyn/`) and its assets: only its own regular
 #: files are published (`insyn.files`).
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 FOLDER = ROOT / "assets"
 #: The largest file published from `assets/`: original documents, a few MB as a rule.
 MAX_ASSET_BYTES = 100 * 1024 * 1024
@@ -94,11 +94,6 @@ def read_assets(folder: Path, root: Path = ROOT) -> dict[str, bytes]:
                 raise UnsafeAsset(_shown(path), exc.message) from None
             files[f"assets/{relative.as_posix()}"] = data
     return files
-
-
-def _shown(path: Path) -> str:
-    """The entry's own path, not where a symlink leads."""
-    return f"{display(path.parent)}/{path.name}"
 
 
 class UnsafeAsset(Exception):

@@ -22,15 +22,13 @@ import hashlib
 import operator
 import os
 import stat
-import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import insyn
 from insyn import cachefile
-from insyn.files import Stamp, inside, stamp, walk_files
+from insyn.files import PROJECT_ROOT, Stamp, inside, stamp, walk_files
 from insyn.history import History, content_relative
 from insyn.link import SiteGraph
 from insyn.load import SourceCache
@@ -42,7 +40,7 @@ CACHE_FOLDER = ".cache"
 SOURCE_CACHE = "sources.pickle"
 MANIFEST_FILE = "manifest.pickle"
 #: The project whose templates and assets every page reads.
-PROJECT = Path(insyn.__file__).resolve().parent.parent
+PROJECT = PROJECT_ROOT
 #: Bumped when the manifest's layout changes.
 MANIFEST_FORMAT = 2
 
@@ -161,7 +159,7 @@ def reads_digests(outputs: Iterable[tuple[frozenset[str], object]]) -> list[str]
     return result
 
 
-def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] = ()) -> None:
+def _tree_digest(hasher: hashlib._Hash, folder: Path) -> None:
     """Names and bytes of the regular files under `folder`, a symlink's target's too when
     that is a regular file of the project. Any other link counts by where it points and a
     device or FIFO by its kind, without reading either: `read_site` reports them, and a
@@ -169,8 +167,6 @@ def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] 
     if not folder.is_dir():
         return
     for path in walk_files(folder):
-        if suffixes and path.suffix not in suffixes:
-            continue
         hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
         try:
             info = os.lstat(path)
@@ -190,8 +186,8 @@ def _tree_digest(hasher: hashlib._Hash, folder: Path, suffixes: tuple[str, ...] 
 def code_fingerprint(templates: Path, assets: Path) -> str:
     """insyn's code and schemas, templates, assets, Python and the rendering libraries."""
     hasher = hashlib.sha256()
-    hasher.update(f"{MANIFEST_FORMAT} {sys.version} {cachefile.library_versions()}".encode())
-    _tree_digest(hasher, Path(insyn.__file__).parent, (".py", ".json"))
+    # insyn's code and schemas, Python and the libraries: digested once, for the caches too
+    hasher.update(f"{MANIFEST_FORMAT} ".encode() + cachefile.code_key())
     hasher.update(b"\0templates\0")
     _tree_digest(hasher, templates)
     hasher.update(b"\0assets\0")

@@ -19,6 +19,9 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+#: The project: the folder that holds `site.py`, `insyn/`, `templates/` and `assets/`.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 _CHUNK = 1024 * 1024
 

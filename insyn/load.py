@@ -167,6 +167,12 @@ def display(path: Path) -> str:
         return path.as_posix()
 
 
+def display_entry(path: Path) -> str:
+    """`display`, but of the entry itself: a symlink's own path, not where it leads (the
+    place to fix is the link)."""
+    return f"{display(path.parent)}/{path.name}"
+
+
 def project_root(folder: Path) -> Path:
     """The project a content or data folder belongs to: the folder that holds it. Files
     are read only from inside it (`insyn.files`)."""
@@ -201,7 +207,7 @@ def read_text(path: Path, shown: str, problems: Problems, root: Path) -> str | N
 
 
 def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
-    shown = f"{display(path.parent)}/{path.name}"  # a symlink's own path, not its target's
+    shown = display_entry(path)
     if not os.path.lexists(path):
         problems.error(shown, 1, "file not found")
         return None

@@ -28,11 +28,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
-import insyn
 from insyn import (
     assets,
     charts,
@@ -46,6 +44,7 @@ from insyn import (
     trails,
 )
 from insyn.buildcache import LINES_KEY
+from insyn.files import PROJECT_ROOT
 from insyn.history import NO_HISTORY, History
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
@@ -68,7 +67,7 @@ from insyn.pages import (
 from insyn.quality import Finding
 from insyn.trails import TrailFilter
 
-ROOT = Path(insyn.__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 TEMPLATES = ROOT / "templates"
 ASSETS = assets.FOLDER
 
