@@ -155,6 +155,20 @@ def run_site(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Caches of builds made by fixtures wider than one test (module-scoped corpora) go to a
+    folder of the session's, not into the project's `.cache/`."""
+    folder = tmp_path_factory.mktemp("session-cache")
+    before = os.environ.get("INSYN_CACHE_DIR")
+    os.environ["INSYN_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("INSYN_CACHE_DIR", None)
+    else:
+        os.environ["INSYN_CACHE_DIR"] = before
+
+
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's builds (and the commands it runs) keep their caches in a folder of the
