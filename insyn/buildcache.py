@@ -1,11 +1,9 @@
-"""What an incremental build compares: entity versions, the build's fingerprint, the manifest.
+"""What an incremental build compares: the build's fingerprint and the manifest.
 
-An output is re-rendered when it is new, when the keys it reads changed
-between the old plan and the new (`render` module docstring), when an entity
-it reads has a new version, or when its file in `--out` is not the one the
-last build wrote. An entity's version is a digest of the entity itself (every
-field, its body and the lines of its file), the data-quality findings shown
-about it and its git history. Everything that every page reads — insyn's own
+An output is re-rendered when it is new, when what the plan says it shows
+changed (`engine.Output.identity`), when a key it read while it rendered
+(`reads`) has a new digest (`versions`), or when its file in `--out` is not
+the one the last build wrote. Everything that every page reads — insyn's own
 code, templates, assets, `data/site.yaml`'s settings, the build options and
 the versions of the libraries that render — makes up the fingerprint: when it
 changes, every output is re-rendered (and still only changed bytes written).
@@ -19,22 +17,16 @@ a build writes nothing outside `--out` and the cache.
 from __future__ import annotations
 
 import hashlib
-import operator
 import os
 import stat
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from insyn import cachefile
 from insyn.files import PROJECT_ROOT, Stamp, inside, stamp, walk_files
-from insyn.history import History, content_relative
-from insyn.link import SiteGraph
 from insyn.load import SourceCache
-from insyn.model import Decision, FundingLine, Organisation, Project
 from insyn.problems import Problem
-from insyn.quality import Finding
+from insyn.reads import Key, Reads
 
 CACHE_FOLDER = ".cache"
 SOURCE_CACHE = "sources.pickle"
@@ -42,17 +34,11 @@ MANIFEST_FILE = "manifest.pickle"
 #: The project whose templates and assets every page reads.
 PROJECT = PROJECT_ROOT
 #: Bumped when the manifest's layout changes.
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 
 #: How an output file sits on disk: size and modification time (its change time moves
 #: whenever a warm build hard-links it, so it cannot tell).
 Stat = tuple[int, int]
-
-
-def digest(data: bytes) -> str:
-    """128 bits of SHA-256, which most CPUs compute in hardware: on the 670 MB that a
-    10,000-decision site writes, 2.4x as fast as blake2b (0.6 against 1.5 ns a byte)."""
-    return hashlib.sha256(data).hexdigest()[:32]
 
 
 #: Where the caches of every output folder live instead of the project's `.cache/`.
@@ -71,92 +57,6 @@ def cache_folder(out: Path) -> Path:
     out = out.resolve()
     key = hashlib.sha256(str(out).encode()).hexdigest()[:12]
     return cache_root() / f"{out.name or 'root'}-{key}"
-
-
-#: The key of every funding line together (amounts, years, parties, sources): a page that
-#: shows only sums reads it and the organisations, so an edit of a title leaves it alone.
-LINES_KEY = "lines:*"
-
-
-#: A funding line's fields but where in its file it sits: what pages of sums can show.
-_LINE_FIELDS = operator.attrgetter(*(f.name for f in fields(FundingLine) if f.name != "origin"))
-
-
-def entity_versions(
-    graph: SiteGraph, findings: Iterable[Finding], history: History
-) -> dict[str, str]:
-    """`decision:x` -> digest of everything about x that a page can show; `decision:*` -> the
-    ids of that kind in the graph's order (list pages depend on which exist, in what order).
-
-    Besides the entities, what pages of counts and sums show without naming any entity
-    (`render` module docstring): `decision:*` also holds each decision's district and year,
-    which `/stadsdelar/`, `/ar/` and the home page count by; `year:*` the years that have a
-    page, which year pages link to as their neighbours; `lines:*` every funding line and
-    `lines:p` those of project p, from which an organisation page tells its roles in p.
-    """
-    about: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in findings:
-        about[(finding.entity_kind, finding.entity_id)].append(finding)
-
-    versions: dict[str, str] = {}
-    for kind, entities in (("decision", graph.decisions), ("project", graph.projects)):
-        for entity_id, entity in entities.items():
-            shown = about.get((kind, entity_id), [])
-            versions[f"{kind}:{entity_id}"] = entity_version(entity, shown, history)
-    filed = [(d.id, d.district, d.year) for d in graph.decisions.values()]
-    versions["decision:*"] = digest(repr(filed).encode("utf-8"))
-    versions["project:*"] = digest(repr(tuple(graph.projects)).encode("utf-8"))
-    versions["year:*"] = digest(repr(graph.years).encode("utf-8"))
-    for org_id, org in graph.organisations.items():
-        versions[f"org:{org_id}"] = digest(repr((org, about.get(("org", org_id), []))).encode())
-    versions["org:*"] = digest(repr(tuple(graph.organisations)).encode("utf-8"))
-    # Every funding line: what pages of sums read instead of each source's whole version.
-    # Each line is written out once, for both keys (a repr escapes any line break in a note).
-    rows = [repr(_LINE_FIELDS(ln)) for ln in graph.ledger.lines]
-    versions[LINES_KEY] = digest("\n".join(rows).encode("utf-8"))
-    of_project: dict[str, list[str]] = {p: [] for p in graph.projects}
-    for row, line in zip(rows, graph.ledger.lines, strict=True):
-        if line.project_id in of_project:
-            of_project[line.project_id].append(row)
-    for project_id, project_rows in of_project.items():
-        versions[f"lines:{project_id}"] = digest("\n".join(project_rows).encode("utf-8"))
-    return versions
-
-
-def entity_version(entity: Decision | Project, findings: list[Finding], history: History) -> str:
-    """A decision's or project's digest: every field (body and file lines too, through its
-    file's text), what is found about it, and its file's git history."""
-    origin = entity.origin
-    relative = content_relative(origin.path)
-    edits = (history.of(relative), history.repo_path(relative))
-    if origin.digest:
-        # `link` makes the entity from its file's text alone (other files only decide
-        # whether it is made at all), and the code is in the build's fingerprint: the
-        # text's digest stands for every field, at a fraction of the cost of their repr.
-        return digest(repr((origin.path, origin.digest, findings, edits)).encode("utf-8"))
-    return digest(repr((entity, origin.lines, findings, edits)).encode("utf-8"))
-
-
-def changed_keys(old: dict[str, str], new: dict[str, str]) -> set[str]:
-    """Keys added, removed or with a new version."""
-    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
-
-
-def reads_digests(outputs: Iterable[tuple[frozenset[str], object]]) -> list[str]:
-    """For each output, a digest of the keys it reads and of the value it shows when that is
-    not an entity with a version of its own (the sitemap's URLs, a year, a trail filter): a
-    change to either makes the output stale. Outputs share their set of keys (all pages of
-    one status on the trails), so each distinct set is sorted and digested only once."""
-    of_reads: dict[frozenset[str], str] = {}
-    result = []
-    for reads, entity in outputs:
-        keys = of_reads.get(reads)
-        if keys is None:
-            keys = of_reads[reads] = digest("\n".join(sorted(reads)).encode("utf-8"))
-        if isinstance(entity, (Decision, Project, Organisation)):
-            entity = None
-        result.append(digest(f"{keys}\0{entity!r}".encode()))
-    return result
 
 
 def _tree_digest(hasher: hashlib._Hash, folder: Path) -> None:
@@ -235,10 +135,13 @@ def tree_stats(folder: Path) -> dict[str, Stat]:
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """One file the last build wrote: its bytes' digest, what it read, and how it sits on disk."""
+    """One file the last build wrote: its bytes' digest, what it read while it rendered
+    (`reads`), what the plan said it shows (`engine.Output.identity`), and how it sits on
+    disk."""
 
     digest: str
-    reads: str
+    reads: Reads
+    identity: str
     size: int
     mtime_ns: int
 
@@ -255,7 +158,8 @@ class Manifest:
     inputs: dict[str, Stamp]
     started_ns: int
     problems: list[Problem]
-    versions: dict[str, str]
+    #: the digest of every key some output read (`versions.Versions`)
+    versions: dict[Key, str]
     files: dict[str, OutputRecord] = field(default_factory=dict)
     file_count: int = 0
     pages: int = 0

@@ -1,13 +1,13 @@
 """Rendering the planned outputs: in parallel, once per change, writing only changed bytes.
 
 Every file of the site except the assets is an `Output`: a page of
-`render.plan_pages` or a download of `opendata.plan_data_files`, each with the
-entity keys it reads. `Renderer` renders any of them from one graph. For many
+`render.plan_pages` or a download of `opendata.plan_data_files`. `Renderer`
+renders any of them from one graph and records what each read (`reads`). For many
 outputs, `render_outputs` forks worker processes that inherit the renderer
 (the immutable graph, the compiled templates, the Markdown cache) through a
 module global set before the pool starts, so nothing big is pickled per
-page; each worker writes its files itself and sends back only digests, which
-are merged by path, so the result does not depend on which worker did what.
+page; each worker writes its files itself and sends back only digests and reads,
+which are merged by path, so the result does not depend on which worker did what.
 """
 
 from __future__ import annotations
@@ -28,15 +28,26 @@ from typing import Any
 from jinja2 import Template
 
 from insyn.bodycache import BodyCache
-from insyn.buildcache import OutputRecord, digest
+from insyn.buildcache import OutputRecord
 from insyn.history import History
 from insyn.link import SiteGraph
 from insyn.markup import Body
+from insyn.model import Decision, Organisation, Project
 from insyn.opendata import DataFile, plan_data_files
 from insyn.pages import SiteView
 from insyn.quality import Finding
+from insyn.reads import Reads, recording
 from insyn.records import OpenData
-from insyn.render import Page, asset_files, asset_urls, environment, plan_pages, render_page
+from insyn.render import (
+    Page,
+    asset_files,
+    asset_urls,
+    environment,
+    plan_pages,
+    record_entity,
+    render_page,
+)
+from insyn.versions import digest
 from insyn.write import safe_relative
 
 #: Below this many outputs, starting processes costs more than it saves.
@@ -45,19 +56,30 @@ PARALLEL_MINIMUM = 400
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site from the plan: a page or a download, and the keys it reads."""
+    """One file of the site from the plan: a page or a download."""
 
     path: str
-    reads: frozenset[str]
     page: Page | None = None
     data: DataFile | None = None
+
+    @property
+    def identity(self) -> str:
+        """What the plan says the output shows beyond the keys it records: its template
+        and, for a value that is no entity (a year, a trail filter, the sitemap's URLs,
+        a redirect), that value. A change to it makes the output stale."""
+        if self.page is None:
+            return ""
+        entity = self.page.entity
+        if isinstance(entity, (Decision, Project, Organisation)):
+            entity = None
+        return digest(f"{self.page.template}\0{entity!r}".encode())
 
 
 def plan_outputs(graph: SiteGraph) -> list[Output]:
     """Every planned file, pages first, in the plan's fixed order."""
     pages = plan_pages(graph)
-    outputs = [Output(page.path, page.reads, page=page) for page in pages]
-    outputs += [Output(f.path, f.reads, data=f) for f in plan_data_files(graph, pages)]
+    outputs = [Output(page.path, page=page) for page in pages]
+    outputs += [Output(f.path, data=f) for f in plan_data_files(graph, pages)]
     return outputs
 
 
@@ -85,7 +107,7 @@ class Renderer:
         self.graph = graph
         self.site.graph = graph
         if self._open_data is not None:
-            self._open_data.graph = graph
+            self._open_data.graph = self.site.graph
 
     def template(self, name: str) -> Template:
         template = self._templates.get(name)
@@ -95,7 +117,7 @@ class Renderer:
 
     def open_data(self) -> OpenData:
         if self._open_data is None:
-            self._open_data = OpenData(self.graph)
+            self._open_data = OpenData(self.site.graph)  # recorded, as pages see it
         return self._open_data
 
     def prepare(self, outputs: Iterable[Output]) -> None:
@@ -107,11 +129,16 @@ class Renderer:
             else:
                 self.open_data()
 
-    def render(self, output: Output) -> bytes:
-        if output.page is not None:
-            return render_page(output.page, self.site, self.template(output.page.template))
-        assert output.data is not None
-        return output.data.make(self.open_data())
+    def render(self, output: Output) -> tuple[bytes, Reads]:
+        """The output's bytes, and every key it read while it rendered."""
+        with recording() as read:
+            if output.page is not None:
+                data = render_page(output.page, self.site, self.template(output.page.template))
+            else:
+                assert output.data is not None
+                record_entity(output.data.entity)
+                data = output.data.make(self.open_data())
+        return data, frozenset(read)
 
 
 class Sink:
@@ -133,13 +160,16 @@ class Sink:
         self.previous = previous or {}
         self.in_place = previous_folder is not None and previous_folder == folder
 
-    def put(self, path: str, data: bytes) -> OutputRecord:
+    def put(
+        self, path: str, data: bytes, reads: Reads = frozenset(), identity: str = ""
+    ) -> OutputRecord:
+        """Write `data` for `path`; the record keeps what rendering it read."""
         target = self.folder / safe_relative(path)
         data_digest = digest(data)
         old = self.previous.get(path)
         if old is not None and old.digest == data_digest and self.keep(path, old):
             stat = target.stat()
-            return OutputRecord(data_digest, "", stat.st_size, stat.st_mtime_ns)
+            return OutputRecord(data_digest, reads, identity, stat.st_size, stat.st_mtime_ns)
         if self.in_place:
             # serve: replace atomically, so a request never reads half a file
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +179,7 @@ class Sink:
             stat = target.stat()
         else:
             stat = _write_new(target, data)
-        return OutputRecord(data_digest, "", stat.st_size, stat.st_mtime_ns)
+        return OutputRecord(data_digest, reads, identity, stat.st_size, stat.st_mtime_ns)
 
     def keep(self, path: str, old: OutputRecord) -> bool:
         """Put the previous folder's file for `path` in place, if it is still what was written."""
@@ -243,12 +273,16 @@ def _work(indices: list[int], keep_bodies: bool = False) -> Result:
     if not keep_bodies:
         bodies.made, bodies.used = {}, set()
     job = _JOB
-    done = [
-        (i, job.sink.put(job.outputs[i].path, job.renderer.render(job.outputs[i]))) for i in indices
-    ]
+    done = [(i, render_into(job.renderer, job.outputs[i], job.sink)) for i in indices]
     if keep_bodies:
         return done, {}, set()
     return done, bodies.made, bodies.used
+
+
+def render_into(renderer: Renderer, output: Output, sink: Sink) -> OutputRecord:
+    """Render one output into `sink`: its record, with what it read."""
+    data, read = renderer.render(output)
+    return sink.put(output.path, data, read, output.identity)
 
 
 def _claim(claimed: Any, total: int) -> int | None:
@@ -310,12 +344,12 @@ def render_outputs(
             meanwhile()
         for number, index in enumerate(chosen, 1):
             output = outputs[index]
-            records[output.path] = sink.put(output.path, renderer.render(output))
+            records[output.path] = render_into(renderer, output, sink)
             if progress:
                 progress(number, len(chosen))
         return records
     # Big files first, so no worker is left with one at the end; then small chunks.
-    heavy = [i for i in chosen if outputs[i].data is not None and len(outputs[i].reads) > 1000]
+    heavy = [i for i in chosen if (data := outputs[i].data) is not None and data.site_wide]
     first = set(heavy)
     light = [i for i in chosen if i not in first]
     chunks = [[i] for i in heavy] + list(_chunks(light, max(8, len(light) // (count * 16))))

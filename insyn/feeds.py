@@ -178,23 +178,14 @@ def calendar(entity: Organisation, site: SiteView) -> Context:
     return {"calendar": meetings(entity, site).decode("utf-8")}
 
 
-def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
-    """Feeds and calendars, each with the entity keys it reads: (url, template, entity, reads)."""
+def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any]]:
+    """A feed for every district and funder, a calendar for every district: (url,
+    template, entity)."""
     for org in sorted(graph.organisations.values(), key=lambda o: o.id):
-        if org.type not in (DISTRICT, FUNDER):
-            continue
-        ids = _involving(graph, org)
-        reads = {f"org:{org.id}"} | {f"decision:{d}" for d in ids}
-        reads |= {f"org:{graph.decisions[d].district}" for d in ids}
-        yield feed_url(org), "org_feed.xml", org, reads
+        if org.type in (DISTRICT, FUNDER):
+            yield feed_url(org), "org_feed.xml", org
         if org.type == DISTRICT:
-            own = graph.decisions_by_district.get(org.id, [])
-            yield (
-                calendar_url(org),
-                "calendar.ics",
-                org,
-                {f"org:{org.id}"} | {f"decision:{d}" for d in own},
-            )
+            yield calendar_url(org), "calendar.ics", org
 
 
 BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {

@@ -9,8 +9,9 @@ has nothing to do:
    holds exactly the files the last build wrote: nothing is read, rendered or
    written.
 2. Otherwise the content is read (unchanged files come parsed and validated
-   from `.cache/sources.pickle`), linked and planned; the outputs whose reads
-   changed are rendered (in parallel, Markdown from `.cache/markdown.pickle`)
+   from `.cache/sources.pickle`), linked and planned; the outputs that are new,
+   or read something while they last rendered that has changed since
+   (`reads`, `versions`), are rendered (in parallel, Markdown from `.cache/markdown.pickle`)
    into a staging folder, every other file is hard-linked there from the
    previous `--out`, and the staging folder is swapped in atomically (`write`): a
    failed build still leaves `--out` untouched, and the manifest of it too.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,15 +32,11 @@ from insyn.buildcache import (
     Manifest,
     OutputRecord,
     cache_folder,
-    changed_keys,
     code_fingerprint,
-    digest,
-    entity_versions,
     forget_manifest,
     input_stats,
     load_manifest,
     load_source_cache,
-    reads_digests,
     save_manifest,
     save_source_cache,
     tree_stats,
@@ -52,6 +49,8 @@ from insyn.options import BuildOptions
 from insyn.pipeline import SiteResult, read_site
 from insyn.preload import preload
 from insyn.problems import Problems
+from insyn.reads import Key, Reads
+from insyn.versions import Versions, digest
 from insyn.write import (
     OutputError,
     check_output_folder,
@@ -74,7 +73,7 @@ class SiteState:
     graph: SiteGraph
     history: History
     outputs: list[Output]
-    versions: dict[str, str]
+    versions: Versions
     records: dict[str, OutputRecord]
     fingerprint: str
 
@@ -202,23 +201,12 @@ def _build(
         bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
         renderer = Renderer(graph, result.findings, history, bodies)
     previous = manifest.files if manifest is not None else {}
-    versions: dict[str, str] = {}
-    reads: list[str] = []
-
-    def bookkeeping() -> None:
-        """What the next build compares with: not needed to render when everything is."""
-        versions.update(entity_versions(graph, result.findings, history))
-        reads.extend(reads_digests((o.reads, o.page.entity if o.page else None) for o in outputs))
-
+    versions = Versions(graph, result.findings, history)
     if manifest is None or manifest.fingerprint != fingerprint:
-        # Everything is rendered: the bookkeeping runs while the workers render.
         stale = set(range(len(outputs)))
-        meanwhile: Callable[[], None] | None = bookkeeping
     else:
-        bookkeeping()
-        on_disk = tree_stats(out)
-        stale = stale_outputs(outputs, reads, manifest, fingerprint, versions, on_disk)
-        meanwhile = None
+        changed = {key for key, old in manifest.versions.items() if versions.of(key) != old}
+        stale = stale_outputs(outputs, manifest, changed, tree_stats(out))
 
     records: dict[str, OutputRecord] = {}
     search_seconds = 0.0
@@ -230,22 +218,15 @@ def _build(
             if index not in stale:
                 record = previous[output.path]
                 if sink.keep(output.path, record):
-                    records[output.path] = replace(record, reads=reads[index])
+                    records[output.path] = record
                 else:
                     stale.add(index)
         fresh = render_outputs(
-            renderer,
-            outputs,
-            stale,
-            sink,
-            progress=_progress if progress else None,
-            meanwhile=meanwhile,
+            renderer, outputs, stale, sink, progress=_progress if progress else None
         )
         if progress and stale:
             print(file=sys.stderr)
-        for index in stale:
-            path = outputs[index].path
-            records[path] = replace(fresh[path], reads=reads[index])
+        records.update(shared_reads(fresh, manifest))
         for path, data in renderer.assets.items():
             records[path] = sink.put(path, data)
         if options.search:
@@ -265,6 +246,7 @@ def _build(
         raise OutputError(describe_failure(error, options.out, needed)) from error
     bodies.save()
     html = sum(1 for path in records if path.endswith(".html"))
+    read = set().union(*(record.reads for record in records.values()))
     save_manifest(
         out,
         Manifest(
@@ -274,7 +256,7 @@ def _build(
             inputs=inputs,
             started_ns=started_ns,
             problems=list(result.problems.items),
-            versions=versions,
+            versions=versions.of_all(read),
             files=dict(sorted(records.items())),
             file_count=result.file_count,
             pages=html,
@@ -293,28 +275,40 @@ def _site_size(manifest: Manifest | None) -> int | None:
 
 def stale_outputs(
     outputs: list[Output],
-    reads: list[str],
-    manifest: Manifest | None,
-    fingerprint: str,
-    versions: dict[str, str],
+    manifest: Manifest,
+    changed: set[Key],
     on_disk: dict[str, tuple[int, int]],
 ) -> set[int]:
-    """The outputs to render: all without a usable manifest, else those the rule makes stale
-    (new, reads changed, reading a changed key) or whose file in `--out` is not as written."""
-    if manifest is None or manifest.fingerprint != fingerprint:
-        return set(range(len(outputs)))
-    changed = changed_keys(manifest.versions, versions)
+    """The outputs to render: new ones, those whose identity changed or that read a key
+    that `changed` when they last rendered, and those whose file in `--out` is not as
+    written."""
     stale = set()
     for index, output in enumerate(outputs):
         old = manifest.files.get(output.path)
         if (
             old is None
-            or old.reads != reads[index]
+            or not old.reads.isdisjoint(changed)
             or on_disk.get(output.path) != (old.size, old.mtime_ns)
-            or not output.reads.isdisjoint(changed)
+            or old.identity != output.identity
         ):
             stale.add(index)
     return stale
+
+
+def shared_reads(
+    fresh: dict[str, OutputRecord], manifest: Manifest | None
+) -> dict[str, OutputRecord]:
+    """The records of what was just rendered, each key one object shared by every output
+    that read it (and the last manifest's): the manifest then pickles each key once."""
+    shared: dict[Key, Key] = {}
+    if manifest is not None:
+        shared.update((key, key) for key in manifest.versions)
+    known = shared.setdefault
+    result = {}
+    for path, record in fresh.items():
+        reads: Reads = frozenset([known(key, key) for key in record.reads])
+        result[path] = replace(record, reads=reads)
+    return result
 
 
 def _unchanged(

@@ -49,6 +49,12 @@ def _index(lines: Iterable[FundingLine], key: str) -> dict[object, list[FundingL
     return dict(result)
 
 
+def ledger_order(line: FundingLine) -> tuple[int, str, str, int]:
+    """Where a line comes in the ledger: by year, then where it is declared. No two lines
+    share a place, so any lines sorted by it are in the ledger's order."""
+    return (line.year, line.source_kind, line.source_id, line.index)
+
+
 @dataclass(frozen=True)
 class Ledger:
     lines: tuple[FundingLine, ...]
@@ -60,9 +66,7 @@ class Ledger:
 
     @classmethod
     def of(cls, lines: Iterable[FundingLine]) -> Ledger:
-        ordered = tuple(
-            sorted(lines, key=lambda ln: (ln.year, ln.source_kind, ln.source_id, ln.index))
-        )
+        ordered = tuple(sorted(lines, key=ledger_order))
         by_source: dict[object, list[FundingLine]] = defaultdict(list)
         for line in ordered:
             by_source[(line.source_kind, line.source_id)].append(line)

@@ -49,6 +49,8 @@ class SiteGraph:
     decisions_by_year: dict[int, list[str]] = field(default_factory=dict)
     decisions_by_org: dict[str, list[str]] = field(default_factory=dict)
     projects_by_org: dict[str, list[str]] = field(default_factory=dict)
+    #: organisation type -> the ids of that type, in the file's order
+    organisations_by_type: dict[str, list[str]] = field(default_factory=dict)
 
     def org(self, org_id: str) -> Organisation:
         return self.organisations[org_id]
@@ -448,7 +450,15 @@ def make_graph(
         decisions_by_year=dict(sorted(by_year.items())),
         decisions_by_org=dict(by_org),
         projects_by_org=dict(projects_by_org),
+        organisations_by_type=_by_type(organisations),
     )
+
+
+def _by_type(organisations: dict[str, Organisation]) -> dict[str, list[str]]:
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for org in organisations.values():
+        by_type[org.type].append(org.id)
+    return dict(sorted(by_type.items()))
 
 
 def _decision_order(decision: Decision) -> tuple[Any, ...]:

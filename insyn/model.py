@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from insyn.yamlsource import KeyPath
@@ -28,7 +27,7 @@ class Origin:
     path: str
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, hash=False)
     #: SHA-1 of the file's text, when known: a decision or project is made from its own
-    #: file alone, so this stands for all of it (`buildcache.entity_version`)
+    #: file alone, so this stands for all of it (`versions.entity_version`)
     digest: str = field(default="", compare=False, hash=False, repr=False)
 
     def line(self, *keys: str | int) -> int:
@@ -133,13 +132,6 @@ class FundingLine:
     @property
     def line(self) -> int:
         return self.origin.line("funding", self.index)
-
-    @cached_property
-    def read_keys(self) -> tuple[str, ...]:
-        """The entity keys a page reads when it shows this line (payer, receiver, source and
-        project; see `money.line_keys`): made once, as one line is on dozens of pages."""
-        keys = (f"org:{self.from_id}", f"org:{self.to_id}", f"{self.source_kind}:{self.source_id}")
-        return (*keys, f"project:{self.project_id}") if self.project_id else keys
 
 
 @dataclass(frozen=True)

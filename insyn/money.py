@@ -54,8 +54,3 @@ def pivot(
 
 def _none_last(key: Any) -> tuple[bool, Any]:
     return (key is None, key if key is not None else "")
-
-
-def line_keys(lines: Iterable[FundingLine]) -> set[str]:
-    """The entity keys a page reads when it shows these lines (payer, receiver, project, source)."""
-    return set().union(*[line.read_keys for line in lines])

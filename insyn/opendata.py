@@ -29,7 +29,6 @@ from insyn.records import OpenData, Record
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-ALL_KEYS = ("decision:*", "project:*", "org:*")
 
 ENTITY_TEMPLATES = {
     "decision.html": "decision",
@@ -126,48 +125,33 @@ DISTRICT_COLUMNS = (
 
 @dataclass(frozen=True)
 class DataFile:
-    """One download: where it goes, how it is made, and the entity keys it reads."""
+    """One download: where it goes and how it is made; a twin also names its entity."""
 
     path: str
     make: Callable[[OpenData], bytes]
-    reads: frozenset[str]
-
-
-def _site_wide(graph: SiteGraph) -> frozenset[str]:
-    keys = set(ALL_KEYS)
-    keys |= {f"decision:{d}" for d in graph.decisions}
-    keys |= {f"project:{p}" for p in graph.projects}
-    keys |= {f"org:{o}" for o in graph.organisations}
-    return frozenset(keys)
+    #: a file of the whole site (`/data/`): big, so rendered first (`engine`)
+    site_wide: bool = False
+    entity: Any = None
 
 
 def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
     """Every download, in a fixed order: the `/data/` files, then a JSON twin per entity page.
 
-    `pages` is the HTML plan (`render.plan_pages`): a twin reads exactly what
-    its page reads, since it shows the same entity and the same lines.
+    `pages` is the HTML plan (`render.plan_pages`).
     """
-    everything = _site_wide(graph)
-    orgs = frozenset({"org:*", *(f"org:{o}" for o in graph.organisations)})
     files = [
-        DataFile("data/beslut.json", lambda d: to_json(d.decisions_file()), everything),
-        DataFile("data/projekt.json", lambda d: to_json(d.projects_file()), everything),
-        DataFile("data/organisationer.json", lambda d: to_json(d.organisations_file()), orgs),
-        DataFile("data/finansiering.json", lambda d: to_json(d.funding_file()), everything),
+        DataFile("data/beslut.json", lambda d: to_json(d.decisions_file()), True),
+        DataFile("data/projekt.json", lambda d: to_json(d.projects_file()), True),
+        DataFile("data/organisationer.json", lambda d: to_json(d.organisations_file()), True),
+        DataFile("data/finansiering.json", lambda d: to_json(d.funding_file()), True),
         DataFile(
-            "data/finansiering.csv",
-            lambda d: to_csv(LINE_COLUMNS, d.lines(d.ledger.lines)),
-            everything,
+            "data/finansiering.csv", lambda d: to_csv(LINE_COLUMNS, d.lines(d.ledger.lines)), True
         ),
+        DataFile("data/finansiarer.csv", lambda d: to_csv(FUNDER_COLUMNS, d.funder_rows()), True),
         DataFile(
-            "data/finansiarer.csv", lambda d: to_csv(FUNDER_COLUMNS, d.funder_rows()), everything
+            "data/stadsdelar.csv", lambda d: to_csv(DISTRICT_COLUMNS, d.district_rows()), True
         ),
-        DataFile(
-            "data/stadsdelar.csv",
-            lambda d: to_csv(DISTRICT_COLUMNS, d.district_rows()),
-            everything,
-        ),
-        DataFile("data/360giving.json", lambda d: to_json(grants360.package(d)), everything),
+        DataFile("data/360giving.json", lambda d: to_json(grants360.package(d)), True),
     ]
     for page in pages:
         twin = twin_file(page)
@@ -186,7 +170,7 @@ def twin_file(page: Any) -> DataFile | None:
     def make(data: OpenData, kind: str = kind, entity: Any = entity) -> bytes:
         return to_json(data.twin(kind, entity))
 
-    return DataFile(f"{page.url.lstrip('/')}index.json", make, page.reads)
+    return DataFile(f"{page.url.lstrip('/')}index.json", make, entity=entity)
 
 
 def render_data_files(graph: SiteGraph, pages: Iterable[Any]) -> dict[str, bytes]:

@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from markupsafe import Markup, escape
 
 from insyn.formatting import amount, status_word
 from insyn.history import NO_HISTORY, Change, History, content_relative
-from insyn.ledger import Totals
+from insyn.ledger import Ledger, Totals
 from insyn.link import SiteGraph
 from insyn.markup import Body, MarkdownRenderer
 from insyn.model import (
@@ -33,6 +33,7 @@ from insyn.model import (
 )
 from insyn.money import pivot
 from insyn.quality import Finding
+from insyn.reads import DECISION, ORG, PROJECT, Reads, RecordedGraph, record, recording, replay
 
 _COMMA = Markup(", ")
 
@@ -106,11 +107,12 @@ class SiteView:
         bodies: BodyRenderer | None = None,
     ) -> None:
         self._links: dict[tuple[str, str | int], Markup] = {}
-        self._fragments: dict[tuple[object, int, tuple[object, ...]], tuple[object, Markup]] = {}
+        self._fragments: dict[
+            tuple[object, int, tuple[object, ...]], tuple[object, Markup, Reads]
+        ] = {}
         self.graph = graph
         self._history = history
         self.settings = graph.settings
-        self.ledger = graph.ledger
         self.assets = assets
         self._findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         for finding in sorted(findings, key=lambda f: (f.path, f.line, f.message)):
@@ -119,25 +121,40 @@ class SiteView:
 
     @property
     def graph(self) -> SiteGraph:
-        return self._graph
+        """The graph, every look-up in it recorded (`reads.RecordedGraph`, which answers
+        what `SiteGraph` does)."""
+        return cast(SiteGraph, self._graph)
 
     @graph.setter
     def graph(self, graph: SiteGraph) -> None:
-        self._graph = graph
+        previous: RecordedGraph | None = getattr(self, "_graph", None)
+        self._graph = RecordedGraph(graph, previous.ledger if previous is not None else None)
         self._links.clear()
         self._fragments.clear()
+
+    @property
+    def raw_graph(self) -> SiteGraph:
+        """The graph the view was made from, without recording."""
+        return self._graph.raw
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.graph.ledger
 
     def org(self, org_id: str) -> Organisation:
         return self.graph.organisations[org_id]
 
     # Links to entities, made once each: a big table repeats the same few thousand links,
-    # and a macro call per link was the largest cost of rendering those pages.
+    # and a macro call per link was the largest cost of rendering those pages. A link
+    # handed out from the cache still reads its entity.
 
     def org_link(self, org_id: str) -> Markup:
         link = self._links.get(("org", org_id))
         if link is None:
             org = self.graph.organisations[org_id]
             link = self._links[("org", org_id)] = _link(org_url(org), org.label)
+        else:
+            record((ORG, org_id))
         return link
 
     def project_link(self, project_id: str) -> Markup:
@@ -145,6 +162,8 @@ class SiteView:
         if link is None:
             name = self.graph.projects[project_id].name
             link = self._links[("project", project_id)] = _link(project_url(project_id), name)
+        else:
+            record((PROJECT, project_id))
         return link
 
     def decision_link(self, decision_id: str) -> Markup:
@@ -152,6 +171,8 @@ class SiteView:
         if link is None:
             title = self.graph.decisions[decision_id].title
             link = self._links[("decision", decision_id)] = _link(decision_url(decision_id), title)
+        else:
+            record((DECISION, decision_id))
         return link
 
     def each(self, make: Callable[..., str], items: Iterable[object], *options: object) -> Markup:
@@ -169,7 +190,11 @@ class SiteView:
             key = (make, id(item), options)
             entry = fragments.get(key)
             if entry is None or entry[0] is not item:
-                entry = fragments[key] = (item, Markup(make(item, *options)))
+                with recording() as made:
+                    fragment = Markup(make(item, *options))
+                entry = fragments[key] = (item, fragment, frozenset(made))
+            else:
+                replay(entry[2])
             parts.append(entry[1])
         return Markup("".join(parts))
 
@@ -217,6 +242,8 @@ class SiteView:
             link = self._links[key] = _link(
                 self.source_url(line), f"{word}: {self.source_label(line)}"
             )
+        else:
+            record((line.source_kind, line.source_id))
         return link
 
     def year_link(self, year: int) -> Markup:
@@ -269,6 +296,8 @@ class SiteView:
         return self.graph.projects[line.source_id].name
 
     def findings(self, kind: str, entity_id: str) -> list[Finding]:
+        """What is found about an entity: part of that entity's version, so it is read."""
+        record((kind, entity_id))
         return self._findings.get((kind, entity_id), [])
 
     def body(self, text: str) -> Body:
@@ -360,8 +389,9 @@ def home_districts(graph: SiteGraph) -> list[Organisation]:
 def idle_funders(graph: SiteGraph, paying: Iterable[str]) -> list[Organisation]:
     """Funders that pay nothing on the site, as `/finansiarer/` lists them last."""
     paid = set(paying)
+    funders = graph.organisations_by_type.get(FUNDER, [])
     return sorted(
-        (o for o in graph.organisations.values() if o.type == FUNDER and o.id not in paid),
+        (graph.organisations[o] for o in funders if o not in paid),
         key=lambda o: (o.label.casefold(), o.id),
     )
 
@@ -587,8 +617,12 @@ def funder(entity: Organisation, site: SiteView) -> Context:
 
 
 def organisation_list(entity: None, site: SiteView) -> Context:
+    graph = site.graph
+    others = [
+        ids for kind, ids in graph.organisations_by_type.items() if kind not in (DISTRICT, FUNDER)
+    ]
     orgs = sorted(
-        (o for o in site.graph.organisations.values() if o.type not in (DISTRICT, FUNDER)),
+        (graph.organisations[o] for ids in others for o in ids),
         key=lambda o: (o.label.casefold(), o.id),
     )
     return _context(

@@ -81,13 +81,9 @@ def quality_page(entity: None, site: SiteView) -> Context:
     }
 
 
-def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
-    """Any decision, project or organisation (a district's active years) can add a finding."""
-    reads = {"decision:*", "project:*", "org:*"}
-    reads |= {f"decision:{d}" for d in graph.decisions}
-    reads |= {f"project:{p}" for p in graph.projects}
-    reads |= {f"org:{o}" for o in graph.organisations}
-    yield QUALITY_URL, "quality.html", None, reads
+def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any]]:
+    """The one page of findings: (url, template, entity)."""
+    yield QUALITY_URL, "quality.html", None
 
 
 BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {"quality.html": quality_page}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from insyn.ledger import Totals
+from insyn.ledger import Totals, ledger_order
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, STATUSES, Decision, FundingLine, Organisation, Project
 from insyn.pages import decision_url, org_url, project_url
@@ -30,7 +30,6 @@ class OpenData:
         self.graph = graph
         self.settings = graph.settings
         self.ledger = graph.ledger
-        self._order = {line_id(ln): n for n, ln in enumerate(self.ledger.lines)}
 
     def absolute(self, path: str) -> str:
         return f"{self.settings.base_url}{path}"
@@ -105,8 +104,7 @@ class OpenData:
     def lines(self, lines: Iterable[FundingLine]) -> list[Record]:
         """Rows in ledger order (year, source, index), each line once."""
         unique = {line_id(ln): ln for ln in lines}
-        ordered = sorted(unique, key=self._order.__getitem__)
-        return [self.line(unique[key]) for key in ordered]
+        return [self.line(line) for line in sorted(unique.values(), key=ledger_order)]
 
     # --- entities ---------------------------------------------------------
 

@@ -38,17 +38,12 @@ def moves(graph: SiteGraph) -> list[Move]:
     return sorted(result)
 
 
-def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
-    """One page per old URL, and the `_redirects` file: (url, template, entity, reads)."""
+def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any]]:
+    """One page per old URL, and the `_redirects` file: (url, template, entity)."""
     found = moves(graph)
     for old, new, label in found:
-        kind, entity_id = new.strip("/").split("/")
-        key = f"{'decision' if kind == 'beslut' else 'project'}:{entity_id}"
-        yield old, REDIRECT_TEMPLATE, (old, new, label), {key}
-    reads = {"decision:*", "project:*"}
-    reads |= {f"decision:{d}" for d in graph.decisions if graph.decisions[d].aliases}
-    reads |= {f"project:{p}" for p in graph.projects if graph.projects[p].aliases}
-    yield REDIRECTS_FILE, "_redirects", tuple(f"{old} {new}" for old, new, _ in found), reads
+        yield old, REDIRECT_TEMPLATE, (old, new, label)
+    yield REDIRECTS_FILE, "_redirects", tuple(f"{old} {new}" for old, new, _ in found)
 
 
 def redirect_page(entity: Move, site: SiteView) -> Context:

@@ -1,32 +1,14 @@
 """Stage 4, render: a plan of pages, then each page rendered from it.
 
 `plan_pages` lists every file of the URL scheme (contract section 7) with
-the template that renders it, the entity it shows and the keys of every
-entity it reads ("decision:x", "org:y", "project:z"). The keys are what a
-later incremental build compares: an edited decision re-renders exactly the
-pages whose `reads` name it. A key ending in `:*` ("decision:*") means the
-page depends on which entities of that kind exist, as list pages do;
-`decision:*` also changes with a decision's district or year (what pages
-count decisions by), `year:*` with the years that have a page, `lines:*`
-with any funding line and `lines:p` with one of project p's
-(`buildcache.entity_versions`). A page is stale when a key it reads changed,
-or when its `reads` differ between the old plan and the new one (a decision
-that gains a funder joins that funder's page). Settings, templates and
-assets are read by every page and are not listed.
-
-A page's reads are made from what its builder in `pages` shows, through the
-functions those builders choose with (`role_projects`, `decision_projects`,
-`latest_decisions`, `home_districts`, `idle_funders`): a hand-made guess of
-what a page shows is how an organisation page came to show each project's
-owner without reading it, and kept the old name after a rename.
-`tests/test_probe.py` edits every kind of entity and compares a warm build
-with a clean one.
+the template that renders it and the entity it shows. What each page reads
+is not planned: it is recorded while the page renders (`reads`), and a later
+incremental build compares those reads (`incremental`).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
@@ -43,38 +25,22 @@ from insyn import (
     search,
     trails,
 )
-from insyn.buildcache import LINES_KEY
 from insyn.files import PROJECT_ROOT
 from insyn.history import NO_HISTORY, History
 from insyn.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
-from insyn.money import line_keys
 from insyn.opendata_docs import GUIDE
-from insyn.pages import (
-    BUILDERS,
-    FEED_SIZE,
-    SiteView,
-    decision_projects,
-    decision_url,
-    home_districts,
-    idle_funders,
-    latest_decisions,
-    org_url,
-    project_url,
-    role_projects,
-    year_url,
-)
+from insyn.pages import BUILDERS, SiteView, decision_url, org_url, project_url, year_url
 from insyn.quality import Finding
+from insyn.reads import DECISION as DECISION_KEY
+from insyn.reads import ORG as ORG_KEY
+from insyn.reads import PROJECT as PROJECT_KEY
+from insyn.reads import entity_key, record
 from insyn.trails import TrailFilter
 
 ROOT = PROJECT_ROOT
 TEMPLATES = ROOT / "templates"
 ASSETS = assets.FOLDER
-
-ALL_DECISIONS = "decision:*"
-ALL_PROJECTS = "project:*"
-ALL_ORGANISATIONS = "org:*"
-ALL_YEARS = "year:*"
 
 Entity = Decision | Project | Organisation | TrailFilter | int | tuple[str, ...] | None
 ALL_BUILDERS = {
@@ -88,12 +54,11 @@ ALL_BUILDERS = {
 
 @dataclass(frozen=True)
 class Page:
-    """One file of the site: where it goes, how it is rendered, and what it reads."""
+    """One file of the site: where it goes, how it is rendered, and what it shows."""
 
     url: str
     template: str
     entity: Entity
-    reads: frozenset[str]
 
     @property
     def path(self) -> str:
@@ -109,104 +74,34 @@ class Page:
 
 
 def plan_pages(graph: SiteGraph) -> list[Page]:
-    """Every page of the site, in a fixed order, each with the entity keys it reads.
-
-    A page reads the keys of what it shows, chosen as its builder in `pages` chooses (the
-    same functions: `role_projects`, `decision_projects`, `latest_decisions` ...), and each
-    thing it shows reads what that shows in turn: a decision in a list its district, a
-    project its owner, a funding line its parties, project and source (`_decision_item`,
-    `_project_item`, `money.line_keys`). Pages of counts and sums read `decision:*`,
-    `year:*` and `lines:*` instead of every entity behind them, so that a retitled decision
-    does not re-render them.
-    """
-    ledger = graph.ledger
+    """Every page of the site, in a fixed order."""
     pages: list[Page] = []
 
-    def add(url: str, template: str, entity: Entity = None, reads: set[str] | None = None) -> None:
-        pages.append(Page(url, template, entity, frozenset(reads or ())))
+    def add(url: str, template: str, entity: Entity = None) -> None:
+        pages.append(Page(url, template, entity))
 
-    decisions = graph.decisions
-    projects = graph.projects
-    decision_items = {d: _decision_item(decision) for d, decision in decisions.items()}
-    project_items = {p: _project_item(project) for p, project in projects.items()}
-
-    def listing(ids: Iterable[str]) -> set[str]:
-        """What a list of decisions (`_macros.html`'s `decision_items`) reads."""
-        return set().union(*[decision_items[d] for d in ids])
-
-    add(
-        "/",
-        "home.html",
-        None,
-        {ALL_DECISIONS, ALL_PROJECTS, ALL_ORGANISATIONS, ALL_YEARS, LINES_KEY}
-        | listing(d.id for d in latest_decisions(graph))
-        | {f"org:{d.id}" for d in home_districts(graph)}
-        | {f"org:{f}" for f in ledger.funders()},
-    )
-    add("/beslut/", "decisions.html", None, {ALL_DECISIONS} | listing(decisions))
-    for decision in decisions.values():
-        lines = ledger.declared_by("decision", decision.id)
-        reads = set(decision_items[decision.id]) | line_keys(lines)
-        for project_id in decision_projects(decision, lines):
-            reads.update(project_items[project_id])
-        add(decision_url(decision.id), "decision.html", decision, reads)
-
-    add(
-        "/projekt/",
-        "projects.html",
-        None,
-        {ALL_PROJECTS}.union(*project_items.values()),
-    )
-    for project in projects.values():
-        reads = set(project_items[project.id])
-        reads |= {f"org:{o}" for o in project.partners}
-        reads |= {f"org:{part.organisation}" for part in project.parts if part.organisation}
-        reads |= line_keys(ledger.for_project(project.id))
-        reads |= listing(graph.decisions_by_project.get(project.id, []))
-        add(project_url(project.id), "project.html", project, reads)
-
-    districts = graph.districts
-    add(
-        "/stadsdelar/",
-        "districts.html",
-        None,
-        # Counts of decisions per district (`decision:*`), sums of the lines to each.
-        {ALL_DECISIONS, ALL_ORGANISATIONS, LINES_KEY, *(f"org:{d.id}" for d in districts)},
-    )
+    add("/", "home.html")
+    add("/beslut/", "decisions.html")
+    for decision in graph.decisions.values():
+        add(decision_url(decision.id), "decision.html", decision)
+    add("/projekt/", "projects.html")
+    for project in graph.projects.values():
+        add(project_url(project.id), "project.html", project)
+    add("/stadsdelar/", "districts.html")
+    for org in graph.districts:
+        add(org_url(org), "district.html", org)
     organisations = sorted(graph.organisations.values(), key=lambda o: o.id)
-    for org in districts:
-        add(org_url(org), "district.html", org, _organisation_reads(graph, org, listing))
-
-    funders = ledger.funders()
-    add(
-        "/finansiarer/",
-        "funders.html",
-        None,
-        # Sums per funder: the lines, not the decisions and projects that declare them.
-        {ALL_ORGANISATIONS, LINES_KEY, *(f"org:{f}" for f in funders)}
-        | {f"org:{o.id}" for o in idle_funders(graph, funders)},
-    )
+    add("/finansiarer/", "funders.html")
     for org in organisations:
         if org.type == FUNDER:
-            add(org_url(org), "funder.html", org, _organisation_reads(graph, org, listing))
-
-    others = [o for o in organisations if o.type not in (DISTRICT, FUNDER)]
-    add(
-        "/organisationer/",
-        "organisations.html",
-        None,
-        {ALL_ORGANISATIONS, *(f"org:{o.id}" for o in others)},
-    )
-    for org in others:
-        add(org_url(org), "organisation.html", org, _organisation_reads(graph, org, listing))
-
-    # Counts of decisions per year (`decision:*`) and sums of each year's lines.
-    add("/ar/", "years.html", None, {ALL_YEARS, ALL_DECISIONS, LINES_KEY})
+            add(org_url(org), "funder.html", org)
+    add("/organisationer/", "organisations.html")
+    for org in organisations:
+        if org.type not in (DISTRICT, FUNDER):
+            add(org_url(org), "organisation.html", org)
+    add("/ar/", "years.html")
     for year in graph.years:
-        reads = {ALL_YEARS} | listing(graph.decisions_by_year.get(year, []))
-        reads |= line_keys(ledger.for_year(year))
-        add(year_url(year), "year.html", year, reads)
-
+        add(year_url(year), "year.html", year)
     for planned in trails.plan(graph):
         add(*planned)
     add("/data/", "data.html")
@@ -217,45 +112,13 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
     add("/404.html", "404.html")
     for planned in redirects.plan(graph):
         add(*planned)
-
     html_urls = tuple(page.url for page in pages if page.in_sitemap)
-    add("/sitemap.xml", "sitemap.xml", html_urls, {ALL_DECISIONS, ALL_PROJECTS, ALL_ORGANISATIONS})
-    entries = latest_decisions(graph, FEED_SIZE)
-    add("/feed.xml", "feed.xml", None, {ALL_DECISIONS} | listing(d.id for d in entries))
+    add("/sitemap.xml", "sitemap.xml", html_urls)
+    add("/feed.xml", "feed.xml")
     for planned in feeds.plan(graph):
         add(*planned)
     add("/robots.txt", "robots.txt")
     return pages
-
-
-def _decision_item(decision: Decision) -> tuple[str, str]:
-    """What a decision shows wherever it is listed: itself (title, date, kind, outcome) and
-    its district's name."""
-    return (f"decision:{decision.id}", f"org:{decision.district}")
-
-
-def _project_item(project: Project) -> tuple[str, str]:
-    """What a project shows wherever it is listed: itself (name, period, status) and its
-    owner's name (`Ägare:` on decision, project list and organisation pages)."""
-    return (f"project:{project.id}", f"org:{project.owner}")
-
-
-def _organisation_reads(
-    graph: SiteGraph, org: Organisation, listing: Callable[[Iterable[str]], set[str]]
-) -> set[str]:
-    """What a district's, funder's or organisation's page reads (`pages._payer_context` and
-    `pages.district`): the lines it pays and receives, the decisions that name it and the
-    projects of `pages.role_projects`, each listed with its owner. The roles come from the
-    project (its owner, partners and parts), from its lines' parties (`lines:p`, not each
-    line's source: a retitled decision changes no role) and from the district's decisions."""
-    ledger = graph.ledger
-    lines = [*ledger.paid_by(org.id), *ledger.received_by(org.id)]
-    reads = {f"org:{org.id}"} | line_keys(lines)
-    reads |= listing(graph.decisions_by_district.get(org.id, []))
-    reads |= listing(graph.decisions_by_org.get(org.id, []))
-    for project_id in role_projects(graph, org.id, lines)[0]:
-        reads |= {*_project_item(graph.projects[project_id]), f"lines:{project_id}"}
-    return reads
 
 
 def environment(site: SiteView | None = None) -> Environment:
@@ -318,7 +181,19 @@ def render_site(
 
 
 def render_page(page: Page, site: SiteView, template: Template) -> bytes:
+    """The page's bytes; what it reads is recorded into the current set (`reads`)."""
+    record_entity(page.entity)
     context = ALL_BUILDERS[page.template](page.entity, site)
     context.setdefault("og_type", "website")
     text: str = template.render(page=page, **context)
     return text.encode("utf-8")
+
+
+def record_entity(entity: object) -> None:
+    """A page or twin handed its entity by the plan reads it, as a look-up would."""
+    if isinstance(entity, Decision):
+        record(entity_key(DECISION_KEY, entity.id))
+    elif isinstance(entity, Project):
+        record(entity_key(PROJECT_KEY, entity.id))
+    elif isinstance(entity, Organisation):
+        record(entity_key(ORG_KEY, entity.id))

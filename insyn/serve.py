@@ -12,8 +12,8 @@ stay in memory. A saved file is noticed at once (`insyn.watch`), and:
   (title, body, proposals ... — not a reference, date, funding line or
   anything else a page plan, an index or a finding depends on) is the quick
   path: only that file is read again, the entity is swapped into the graph,
-  and exactly the outputs whose `reads` name it are rendered, its own page
-  first, written in place. The other pages are rendered by a forked child
+  and exactly the outputs that read it when they last rendered (`reads`) are
+  rendered, its own page first, written in place. The other pages are rendered by a forked child
   process, which the next save stops at once (what it had not done is done
   after that save's own pages), so a save never waits for a big page. A
   request for a file still being rendered waits for it, so a stale page is
@@ -54,9 +54,9 @@ from typing import Any
 from insyn import incremental
 from insyn.assets import UnsafeAsset
 from insyn.bodycache import CACHE_FILE, BodyCache
-from insyn.buildcache import cache_folder, entity_version, load_source_cache
+from insyn.buildcache import OutputRecord, cache_folder, load_source_cache
 from insyn.commands import BuildReport, print_problems
-from insyn.engine import Output, Sink
+from insyn.engine import Output, Sink, render_into
 from insyn.link import _Resolver, build_decision, build_project
 from insyn.load import DECISION, PROJECT, load_content_file
 from insyn.model import Decision, Project
@@ -64,6 +64,7 @@ from insyn.opendata import twin_file
 from insyn.options import ServeOptions
 from insyn.pipeline import SiteResult
 from insyn.problems import Problems, summary
+from insyn.reads import Key, entity_key
 from insyn.render import Page
 from insyn.validate import validate_file
 from insyn.watch import EVERYTHING, Watcher
@@ -159,7 +160,7 @@ class SiteServer:
         self.sources = load_source_cache(self.out)
         self.bodies = BodyCache(cache_folder(self.out) / CACHE_FILE)
         #: output indices by the entity key they read
-        self.readers: dict[str, list[int]] = {}
+        self.readers: dict[Key, list[int]] = {}
         #: site paths being rendered: requests for them wait
         self.pending: set[str] = set()
         self.ready = threading.Condition()
@@ -244,7 +245,7 @@ class SiteServer:
         if built.ok and built.state is not None:
             self.error_page = None
             self.state = built.state
-            self.readers = _readers(built.state.outputs)
+            self.readers = _readers(built.state)
             self._renderer(built.state)  # templates compiled now, not on the first edit
             print(
                 f"Byggt: {report.pages} sidor på {report.seconds:.2f} s "
@@ -319,23 +320,20 @@ class SiteServer:
         decisions, projects = dict(graph.decisions), dict(graph.projects)
         content = state.result.content
         assert content is not None
-        changed: set[str] = set()
+        versions = state.versions
+        before: dict[Key, str] = {}
         for _, new in replaced:
             kind = DECISION if isinstance(new, Decision) else PROJECT
             if isinstance(new, Decision):
                 decisions[new.id] = content.decisions[new.id] = new
             else:
                 projects[new.id] = content.projects[new.id] = new
-            findings = [
-                f for f in state.result.findings if (f.entity_kind, f.entity_id) == (kind, new.id)
-            ]
-            key = f"{kind}:{new.id}"
-            version = entity_version(new, findings, state.history)
-            if state.versions.get(key) != version:
-                state.versions[key] = version
-                changed.add(key)
+            key = entity_key(kind, new.id)
+            before[key] = versions.of(key)
+            versions.forget(key)
         graph = dataclasses.replace(graph, decisions=decisions, projects=projects)
-        state.graph = graph
+        state.graph = versions.graph = graph
+        changed = {key for key, old in before.items() if versions.of(key) != old}
         own = self._replace_entities(state, replaced)
         renderer = self._renderer(state)
         renderer.use_graph(graph)
@@ -374,11 +372,9 @@ class SiteServer:
         try:
             for index in indices:
                 output = state.outputs[index]
-                record = sink.put(output.path, renderer.render(output))
-                state.records[output.path] = dataclasses.replace(
-                    record, reads=state.records[output.path].reads
-                )
+                record = render_into(renderer, output, sink)
                 with self.ready:
+                    self._recorded(state, index, record)
                     self.pending.discard(output.path)
                     self.ready.notify_all()
         except BaseException:
@@ -387,6 +383,16 @@ class SiteServer:
                 self.pending.clear()
                 self.ready.notify_all()
             raise
+
+    def _recorded(self, state: incremental.SiteState, index: int, record: OutputRecord) -> None:
+        """Keep what an output was rendered as, and who reads what it read now (an edit
+        may make a page read something new; a key it no longer reads costs one extra
+        render at most)."""
+        path = state.outputs[index].path
+        old = state.records.get(path)
+        state.records[path] = record
+        for key in record.reads - (old.reads if old is not None else frozenset()):
+            self.readers.setdefault(key, []).append(index)
 
     def _render_in_background(
         self, state: incremental.SiteState, renderer: Any, sink: Sink, indices: list[int]
@@ -401,8 +407,7 @@ class SiteServer:
             try:
                 receiving.close()
                 for index in indices:
-                    output = state.outputs[index]
-                    sending.send((index, sink.put(output.path, renderer.render(output))))
+                    sending.send((index, render_into(renderer, state.outputs[index], sink)))
                 sending.close()
             except BaseException:
                 status = 1
@@ -421,9 +426,7 @@ class SiteServer:
                 index, record = job.connection.recv()
                 path = job.state.outputs[index].path
                 with self.ready:
-                    job.state.records[path] = dataclasses.replace(
-                        record, reads=job.state.records[path].reads
-                    )
+                    self._recorded(job.state, index, record)
                     job.left.discard(index)
                     self.pending.discard(path)
                     self.ready.notify_all()
@@ -482,7 +485,9 @@ class SiteServer:
         own: set[int] = set()
         twins: dict[str, Page] = {}
         # An entity's own page and twin read its key: look there, not through every output.
-        keys = {f"{DECISION if isinstance(n, Decision) else PROJECT}:{n.id}" for _, n in replaced}
+        keys = {
+            entity_key(DECISION if isinstance(n, Decision) else PROJECT, n.id) for _, n in replaced
+        }
         candidates = sorted({i for key in keys for i in self.readers.get(key, [])})
         for index in candidates:
             output = state.outputs[index]
@@ -496,7 +501,7 @@ class SiteServer:
             output = state.outputs[index]
             remade = twin_file(twins[output.path]) if output.path in twins else None
             if remade is not None:
-                state.outputs[index] = Output(output.path, output.reads, data=remade)
+                state.outputs[index] = Output(output.path, data=remade)
                 own.add(index)
         return own
 
@@ -605,11 +610,13 @@ class _Background:
     stopped: bool = False
 
 
-def _readers(outputs: list[Output]) -> dict[str, list[int]]:
-    """Entity key -> the outputs that read it: what an edit makes stale, without a scan."""
-    readers: dict[str, list[int]] = defaultdict(list)
-    for index, output in enumerate(outputs):
-        for key in output.reads:
+def _readers(state: incremental.SiteState) -> dict[Key, list[int]]:
+    """Key -> the outputs that read it when they last rendered: what an edit makes stale,
+    without a scan."""
+    readers: dict[Key, list[int]] = defaultdict(list)
+    records = state.records
+    for index, output in enumerate(state.outputs):
+        for key in records[output.path].reads:
             readers[key].append(index)
     return dict(readers)
 

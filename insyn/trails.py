@@ -15,8 +15,7 @@ A period page with at most `DETAIL_LIMIT` trails shows them in full, like a
 year page. Above that it shows a summary instead, so that no page grows to
 megabytes: a two-column diagram and a table of the sums from each funder to
 each recipient, each row linking the single-year pages where the lines and
-their sources are listed. A period page reads the same entity keys as its
-status page. Each page's filter has links to choose the first and the last
+their sources are listed. Each page's filter has links to choose the first and the last
 year ("Från och med", "Till och med"); `assets/period.js` adds a form with
 two lists on top of them. One diagram never mixes statuses.
 
@@ -29,6 +28,9 @@ be done once, not once a page (docs/performance.md):
 2. what repeats across pages, made once per graph (`_parts`): escaped names
    and labels of organisations and projects, and the beginning of each
    funder -> recipient row;
+
+   each kept with what its making read (`reads.remembered`), which every page
+   it is handed to reads too;
 3. each page: the diagram, the table rows and the filter's year lists, written
    as f-strings of parts escaped once. A Jinja loop, macro call or
    `Markup.format` costs microseconds per row, which a page of a few hundred
@@ -43,17 +45,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, cast
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from insyn import formatting, svg
-from insyn.buildcache import LINES_KEY
 from insyn.ledger import Ledger
 from insyn.link import SiteGraph
 from insyn.model import STATUSES, FundingLine
-from insyn.money import line_keys
 from insyn.pages import HOME, Context, SiteView
+from insyn.reads import ORG, PROJECT, Reads, record, recording, remembered, replay, unrecorded
 
 TRAILS_URL = "/pengafloden/"
 # URL segments of the status filter pages, in Swedish like every other URL.
@@ -240,15 +241,24 @@ class _StatusLines:
         return groups
 
 
-# The index of the ledger last asked for; each rendering process makes it once.
-_INDEX: tuple[Ledger, dict[str, _StatusLines]] | None = None
+# The index of the ledger last asked for, with what making it read; each rendering
+# process makes it once.
+_INDEX: tuple[Ledger, dict[str, _StatusLines], Reads] | None = None
 
 
 def _index(ledger: Ledger) -> dict[str, _StatusLines]:
     """Status -> its lines by year (every status, even one without lines), once per ledger."""
     global _INDEX
     if _INDEX is not None and _INDEX[0] is ledger:
+        replay(_INDEX[2])
         return _INDEX[1]
+    with recording() as read:
+        index = _make_index(ledger)
+    _INDEX = (ledger, index, frozenset(read))
+    return index
+
+
+def _make_index(ledger: Ledger) -> dict[str, _StatusLines]:
     by_status: dict[str, dict[int, _StatusYear]] = {status: {} for status in STATUSES}
     for year in sorted(y for y in ledger.by_year if isinstance(y, int)):
         trails: dict[str, dict[TrailKey, list[FundingLine]]] = defaultdict(dict)
@@ -269,9 +279,7 @@ def _index(ledger: Ledger) -> dict[str, _StatusLines]:
                 by_status[status][year] = _StatusYear(
                     of_status, dict(pairs[status]), totals[status]
                 )
-    index = {status: _StatusLines(status, years) for status, years in by_status.items()}
-    _INDEX = (ledger, index)
-    return index
+    return {status: _StatusLines(status, years) for status, years in by_status.items()}
 
 
 def years_of(ledger: Ledger, status: str) -> list[int]:
@@ -318,7 +326,8 @@ class _SummaryRow:
 
 
 class _Parts:
-    """Escaped labels, table cells and orders for one graph, each made when first asked for.
+    """Escaped labels, table cells and orders for one graph, each made when first asked for
+    and kept with what its making read (`reads.remembered`).
 
     Keyed by the graph, not the ledger: an edit in `serve` can rename a project and
     keep the ledger.
@@ -327,72 +336,76 @@ class _Parts:
     def __init__(self, site: SiteView) -> None:
         self.site = site
         self.graph = site.graph
-        self._orgs: dict[str, _Named] = {}
-        self._projects: dict[str, _Named] = {}
+        self._orgs: dict[Any, tuple[Any, Reads]] = {}
+        self._projects: dict[Any, tuple[Any, Reads]] = {}
         self._org_rank: dict[str, int] = {}
         self._project_rank: dict[str | None, int] = {}
-        self._pair_cells: dict[tuple[str, str], str] = {}
-        self._year_cells: dict[tuple[int, ...], str] = {}
-        self._summary_rows: dict[str, list[_SummaryRow]] = {}
-        self._year_items: dict[tuple[str, tuple[int, ...], int | None, bool], Markup] = {}
+        self._pair_cells: dict[Any, tuple[Any, Reads]] = {}
+        self._year_cells: dict[Any, tuple[Any, Reads]] = {}
+        self._summary_rows: dict[Any, tuple[Any, Reads]] = {}
+        self._year_items: dict[Any, tuple[Any, Reads]] = {}
 
     def org(self, org_id: str) -> _Named:
-        named = self._orgs.get(org_id)
-        if named is None:
+        def make() -> _Named:
             org = self.graph.organisations[org_id]
-            named = self._orgs[org_id] = _named(
-                org_id, org.label, self.site.org_url(org_id), org.name
-            )
-        return named
+            return _named(org_id, org.label, self.site.org_url(org_id), org.name)
+
+        return remembered(self._orgs, org_id, make)
 
     def project(self, project_id: str) -> _Named:
-        named = self._projects.get(project_id)
-        if named is None:
+        def make() -> _Named:
             name = self.graph.projects[project_id].name
-            named = self._projects[project_id] = _named(
-                project_id, name, self.site.project_url(project_id), name
-            )
-        return named
+            return _named(project_id, name, self.site.project_url(project_id), name)
+
+        return remembered(self._projects, project_id, make)
 
     def trail_order(self, key: TrailKey) -> tuple[int, int, int]:
         """Funder, recipient and project as tables list them: by label, then id (`SiteView.
-        by_org_label`, `by_project_name`), as ranks over the graph, sorted once."""
+        by_org_label`, `by_project_name`), as ranks over the graph, sorted once.
+
+        The ranks are made from every organisation and project, but how two trails compare
+        depends on nothing but their own funders', recipients' and projects' labels: so
+        making them is not recorded, and each trail's order reads its own three."""
         if not self._org_rank:
             site = self.site
-            orgs = sorted(self.graph.organisations, key=site.by_org_label)
-            self._org_rank = {org_id: rank for rank, org_id in enumerate(orgs)}
-            projects = sorted(self.graph.projects, key=site.by_project_name)
-            self._project_rank = {project_id: rank for rank, project_id in enumerate(projects)}
+            with unrecorded():
+                orgs = sorted(self.graph.organisations, key=site.by_org_label)
+                self._org_rank = {org_id: rank for rank, org_id in enumerate(orgs)}
+                projects = sorted(self.graph.projects, key=site.by_project_name)
+                self._project_rank = {project_id: rank for rank, project_id in enumerate(projects)}
             self._project_rank[None] = len(projects)  # no project comes last
-        return (self._org_rank[key[0]], self._org_rank[key[1]], self._project_rank[key[2]])
+        payer, receiver, project = key
+        record((ORG, payer))
+        record((ORG, receiver))
+        if project is not None:
+            record((PROJECT, project))
+        return (self._org_rank[payer], self._org_rank[receiver], self._project_rank[project])
 
     def pair_cells(self, payer: str, receiver: str) -> str:
         """A row's `<tr>` and its funder and recipient cells."""
-        cells = self._pair_cells.get((payer, receiver))
-        if cells is None:
+
+        def make() -> str:
             org_link = self.site.org_link
-            cells = self._pair_cells[(payer, receiver)] = (
-                f"<tr>\n<td>{org_link(payer)}</td>\n<td>{org_link(receiver)}</td>\n"
-            )
-        return cells
+            return f"<tr>\n<td>{org_link(payer)}</td>\n<td>{org_link(receiver)}</td>\n"
+
+        return remembered(self._pair_cells, (payer, receiver), make)
 
     def year_cell(self, years: tuple[int, ...]) -> str:
         """A trail's years, linked to the year pages; sorted by the first."""
-        cell = self._year_cells.get(years)
-        if cell is None:
-            cell = self._year_cells[years] = (
-                f'<td data-varde="{years[0]}">{self.site.year_links(years)}</td>\n'
-            )
-        return cell
+
+        def make() -> str:
+            return f'<td data-varde="{years[0]}">{self.site.year_links(years)}</td>\n'
+
+        return remembered(self._year_cells, years, make)
 
     def summary_rows(self, lines: _StatusLines) -> list[_SummaryRow]:
         """Every funder -> recipient pair of a status, in the order of the summary table."""
-        rows = self._summary_rows.get(lines.status)
-        if rows is None:
+
+        def make() -> list[_SummaryRow]:
             ordered = sorted(
                 lines.pairs, key=lambda p: self.trail_order((p.from_id, p.to_id, None))
             )
-            rows = self._summary_rows[lines.status] = [
+            return [
                 _SummaryRow(
                     series,
                     f'{self.pair_cells(series.from_id, series.to_id)}<td data-varde="',
@@ -400,16 +413,17 @@ class _Parts:
                 )
                 for series in ordered
             ]
-        return rows
+
+        return remembered(self._summary_rows, lines.status, make)
 
     def year_items(self, status: str, years: Sequence[int], view: TrailFilter) -> Markup:
         """The `<li>`s of the filter's years: every page of a status shares them but for
         which one is current."""
         key = (status, tuple(years), view.year, view.year_from is None)
-        items = self._year_items.get(key)
-        if items is None:
+
+        def make() -> Markup:
             every = _PAGE if view.year_from is None else ""
-            items = self._year_items[key] = Markup(
+            return Markup(
                 f'<li><a href="{status_url(status)}"{every}>Alla år</a></li>\n'
                 + "".join(
                     f'<li><a href="{status_url(status, year)}"'
@@ -417,7 +431,8 @@ class _Parts:
                     for year in years
                 )
             )
-        return items
+
+        return remembered(self._year_items, key, make)
 
 
 # The parts of the graph last asked for, like `_INDEX`.
@@ -1003,72 +1018,20 @@ def trails_page(entity: TrailFilter | None, site: SiteView) -> Context:
     }
 
 
-def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any, set[str]]]:
-    """The trails pages, each with the entity keys it reads: (url, template, entity, reads).
-
-    A page in full reads the keys of the lines it lists (their sources' titles show); a
-    summary shows only sums and organisations, so it reads those and every line together
-    (`LINES_KEY`): an edited title then leaves the hundreds of period pages alone. Every
-    page reads `LINES_KEY`, since its year links depend on all lines of its status. Pages
-    with the same reads share one frozen set.
-    """
-    existence = frozenset({"decision:*", "project:*", "org:*", LINES_KEY})
+def plan(graph: SiteGraph) -> Iterator[tuple[str, str, Any]]:
+    """The trails pages: (url, template, entity). Every status has a page of all its
+    years, one per year and one per period of two or more years."""
     index = _index(graph.ledger)
-    shared: dict[frozenset[str], frozenset[str]] = {}
-    # The keys of each status's lines in each year, in full and as organisations only:
-    # a period's reads are the union of its years'.
-    full: dict[tuple[str, int], set[str]] = {}
-    orgs: dict[tuple[str, int], set[str]] = {}
-
-    def year_keys(lines: _StatusLines, at: int, summary: bool) -> set[str]:
-        cache = orgs if summary else full
-        keys = cache.get((lines.status, at))
-        if keys is None:
-            of_year = lines.of_year[at]
-            if summary:
-                keys = {f"org:{org}" for pair in of_year.pairs for org in pair}
-            else:
-                keys = line_keys(ln for trail in of_year.trails.values() for ln in trail)
-            cache[(lines.status, at)] = keys
-        return keys
-
-    def reads_of(status: str | None, first: int, last: int, whole: bool) -> set[str]:
-        statuses = [status] if status else list(STATUSES)
-        keys: set[str] = set(existence)
-        for one in statuses:
-            lines = index[one]
-            lo, hi = lines.span(first, last)
-            summary = not whole and lines.trail_count(lo, hi) > DETAIL_LIMIT
-            for at in range(lo, hi):
-                keys |= year_keys(lines, at, summary)
-        frozen = frozenset(keys)
-        # Passed on as it is (render.plan_pages freezes what it gets): one set per kind of page.
-        return cast(set[str], shared.setdefault(frozen, frozen))
-
-    all_years = sorted({y for lines in index.values() for y in lines.years}) or [0]
-    yield (
-        TRAILS_URL,
-        "flows.html",
-        TrailFilter(),
-        reads_of(None, all_years[0], all_years[-1], False),
-    )
+    yield TRAILS_URL, "flows.html", TrailFilter()
     for status in STATUSES:
         years = index[status].years
-        first, last = (years[0], years[-1]) if years else (0, 0)
-        yield (
-            status_url(status),
-            "flows.html",
-            TrailFilter(status),
-            reads_of(status, first, last, False),
-        )
+        yield status_url(status), "flows.html", TrailFilter(status)
         for year in years:
-            reads = reads_of(status, year, year, True)
-            yield status_url(status, year), "flows.html", TrailFilter(status, year), reads
+            yield status_url(status, year), "flows.html", TrailFilter(status, year)
         for index_, start in enumerate(years):
             for end in years[index_ + 1 :]:
                 period = TrailFilter(status, start, end)
-                reads = reads_of(status, start, end, False)
-                yield status_url(status, start, end), "flows.html", period, reads
+                yield status_url(status, start, end), "flows.html", period
 
 
 BUILDERS: dict[str, Callable[[Any, SiteView], Context]] = {"flows.html": trails_page}

@@ -222,3 +222,17 @@ def run_project(
         text=True,
         timeout=120,
     )
+
+
+def recorded_reads(content: Path, data: Path) -> dict[str, frozenset[tuple[Any, ...]]]:
+    """Every planned output of a site, rendered in this process: site path -> the keys it
+    recorded while it rendered (`insyn.reads`)."""
+    from insyn.bodycache import BodyCache
+    from insyn.engine import Renderer, plan_outputs
+    from insyn.history import NO_HISTORY
+    from insyn.pipeline import read_site
+
+    result = read_site(content, data)
+    assert result.graph is not None, [str(p) for p in result.problems]
+    renderer = Renderer(result.graph, result.findings, NO_HISTORY, BodyCache())
+    return {output.path: renderer.render(output)[1] for output in plan_outputs(result.graph)}

@@ -20,7 +20,7 @@ from insyn.model import Organisation
 from insyn.pages import SiteView, entry_date
 from insyn.pipeline import read_site
 from insyn.render import environment, plan_pages, render_page
-from tests.conftest import Corpus
+from tests.conftest import Corpus, recorded_reads
 from tests.test_site import page
 from tests.test_trails import HOSTILE, write_money_corpus
 
@@ -217,7 +217,7 @@ def test_government_organisation_on_district_pages(money_site: Path) -> None:
     assert (rinkeby["foundingDate"], rinkeby["dissolutionDate"]) == ("1997", "2006")
 
 
-def test_feed_reads_in_plan(corpus: Corpus) -> None:
+def test_feeds_and_calendars_record_what_they_list(corpus: Corpus) -> None:
     from insyn.pipeline import read_site
     from insyn.render import plan_pages
 
@@ -227,15 +227,22 @@ def test_feed_reads_in_plan(corpus: Corpus) -> None:
     pages = {p.url: p for p in plan_pages(result.graph)}
     feed = pages["/finansiarer/lansstyrelsen/feed.xml"]
     assert feed.path == "finansiarer/lansstyrelsen/feed.xml" and not feed.in_sitemap
-    assert feed.reads == {
-        "org:lansstyrelsen",
-        "decision:d1",
-        "decision:d2",
-        "org:hasselby-vallingby",
-        "org:skarholmen",
+    reads = recorded_reads(corpus.content, corpus.data)
+    entities = {key for key in reads[feed.path] if key[0] in ("org", "decision")}
+    assert entities == {
+        ("org", "lansstyrelsen"),
+        ("decision", "d1"),
+        ("decision", "d2"),
+        ("org", "hasselby-vallingby"),
+        ("org", "skarholmen"),
     }
-    calendar = pages["/stadsdelar/skarholmen/sammantraden.ics"]
-    assert calendar.reads == {"org:skarholmen", "decision:d2", "decision:d3"}
+    calendar = reads["stadsdelar/skarholmen/sammantraden.ics"]
+    assert {key for key in calendar if key[0] in ("org", "decision")} == {
+        ("org", "skarholmen"),
+        ("decision", "d2"),
+        ("decision", "d3"),
+    }
+    assert ("index", "decisions_by_district", "skarholmen") in calendar
 
 
 # The feeds and calendars are written by insyn/feeds.py rather than by feed.xml and by
@@ -394,7 +401,7 @@ def test_an_edited_decision_or_district_gets_a_new_entry(corpus: Corpus) -> None
     district = site.org("skarholmen")
     before = feeds.org_feed(district, site)["entries"]
     assert "Ansökan utan projekt" in before
-    graph = site.graph
+    graph = site.raw_graph
     decisions = dict(graph.decisions)
     decisions["d2"] = dataclasses.replace(decisions["d2"], title="Ny titel")
     organisations = dict(graph.organisations)

@@ -319,31 +319,48 @@ def test_a_failure_in_parallel_rendering_fails_the_build_and_leaves_the_site(
     assert multiprocessing.active_children() == []
 
 
-def test_entity_versions_follow_the_file_text_and_the_lines_follow_only_the_lines(
+def test_versions_follow_the_file_text_and_the_ledger_follows_only_the_lines(
     site: Corpus,
 ) -> None:
-    """A decision's version changes with its file; `lines:*` only when a line does."""
-    from insyn.buildcache import LINES_KEY, entity_versions
+    """A decision's version changes with its file; a question to the ledger only when one
+    of the lines it answers with does."""
     from insyn.history import NO_HISTORY
     from insyn.load import SourceCache
     from insyn.pipeline import read_site
+    from insyn.versions import Versions
 
-    def versions() -> dict[str, str]:
+    keys = [
+        ("decision", "2007-beslut-1"),
+        ("decision", "2007-beslut-2"),
+        ("ledger", "lines"),
+        ("ledger", "paid_by", "socialstyrelsen"),
+        ("ledger", "declared_by", "decision", "2007-beslut-1"),
+        ("decision", "no-such-decision"),
+    ]
+
+    def versions() -> dict[tuple[str, ...], str]:
         result = read_site(Path("content"), Path("data"), False, SourceCache())
         assert result.graph is not None
-        return entity_versions(result.graph, result.findings, NO_HISTORY)
+        return Versions(result.graph, result.findings, NO_HISTORY).of_all(keys)
 
     funded = [{"from": "socialstyrelsen", "amount": 2000, "year": 2007, "status": "granted"}]
     before = versions()
     site.decision("2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=funded)
     retitled = versions()
-    assert retitled["decision:2007-beslut-1"] != before["decision:2007-beslut-1"]
-    assert retitled[LINES_KEY] == before[LINES_KEY]
-    assert retitled["decision:2007-beslut-2"] == before["decision:2007-beslut-2"]
+    assert retitled[keys[0]] != before[keys[0]]
+    assert retitled[keys[1]] == before[keys[1]]
+    assert retitled[keys[5]] == before[keys[5]] == "absent"
+    site.decision("2007-beslut-1", title="Annan rubrik", projects=["stod"], funding=funded)
+    again = versions()
+    assert [again[k] for k in keys[2:5]] == [retitled[k] for k in keys[2:5]]
     site.decision(
-        "2007-beslut-1", title="Ny rubrik", projects=["stod"], funding=[{**funded[0], "amount": 7}]
+        "2007-beslut-1",
+        title="Annan rubrik",
+        projects=["stod"],
+        funding=[{**funded[0], "amount": 7}],
     )
-    assert versions()[LINES_KEY] != retitled[LINES_KEY]
+    changed = versions()
+    assert all(changed[k] != again[k] for k in keys[2:5])
 
 
 def test_parallel_preload_reads_what_a_serial_read_does(

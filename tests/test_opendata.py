@@ -27,7 +27,7 @@ from referencing.jsonschema import DRAFT4
 from insyn import opendata, opendata_docs
 from insyn.grants360 import EXTENSION_FIELD
 from insyn.model import STATUSES
-from tests.conftest import Corpus, run_site
+from tests.conftest import Corpus, recorded_reads, run_site
 from tests.test_site import broken_links, html_files, page, url_of
 
 BASE = "https://insyn.example.se"
@@ -681,7 +681,7 @@ def test_every_field_appears_on_the_data_page(site: Path) -> None:
 # --- the plan -----------------------------------------------------------------
 
 
-def test_each_download_knows_what_it_reads(corpus: Corpus) -> None:
+def test_each_download_records_what_it_reads(corpus: Corpus) -> None:
     from insyn.pipeline import read_site
     from insyn.render import plan_pages
 
@@ -691,18 +691,24 @@ def test_each_download_knows_what_it_reads(corpus: Corpus) -> None:
     pages = plan_pages(result.graph)
     files = {f.path: f for f in opendata.plan_data_files(result.graph, pages)}
     assert len(files) == len(opendata.plan_data_files(result.graph, pages))
-    by_url = {p.url: p for p in pages}
-    twin = files["beslut/ansokan-2008/index.json"]
-    assert twin.reads == by_url["/beslut/ansokan-2008/"].reads
-    assert "decision:rinkeby-avslag" not in twin.reads
-    assert (
-        files["stadsdelar/skarholmen/index.json"].reads == by_url["/stadsdelar/skarholmen/"].reads
-    )
-    for path in ("data/beslut.json", "data/finansiering.csv", "data/360giving.json"):
-        assert {"decision:*", "project:*", "org:*", "decision:rinkeby-avslag"} <= files[path].reads
-    assert files["data/organisationer.json"].reads == {
-        "org:*",
-        *(f"org:{o}" for o in result.graph.organisations),
+    reads = recorded_reads(corpus.content, corpus.data)
+    # A twin shows what its page shows: the same entity, the same lines.
+    twin = reads["beslut/ansokan-2008/index.json"]
+    assert ("decision", "ansokan-2008") in twin
+    assert ("ledger", "declared_by", "decision", "ansokan-2008") in twin
+    assert ("decision", "rinkeby-avslag") not in twin
+    assert twin <= reads["beslut/ansokan-2008/index.html"]
+    district = reads["stadsdelar/skarholmen/index.json"]
+    assert {("org", "skarholmen"), ("ledger", "received_by", "skarholmen")} <= district
+    for path in ("data/beslut.json", "data/finansiering.csv"):
+        assert ("decision", "rinkeby-avslag") in reads[path], path
+    # 360Giving has the grants alone: a rejection's decision is not in it.
+    assert ("ledger", "lines") in reads["data/360giving.json"]
+    assert ("decision", "rinkeby-avslag") not in reads["data/360giving.json"]
+    assert ("decisions",) in reads["data/beslut.json"]
+    assert ("ledger", "lines") in reads["data/finansiering.csv"]
+    assert {k for k in reads["data/organisationer.json"] if k[0] == "org"} == {
+        ("org", o) for o in result.graph.organisations
     }
     # Downloads are planned apart from the pages, so the page plan is unchanged.
     assert not any(p.path.endswith((".json", ".csv")) for p in pages)

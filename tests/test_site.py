@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Corpus, run_site
+from tests.conftest import ROOT, Corpus, recorded_reads, run_site
 
 NBSP = "\u00a0"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -943,7 +943,10 @@ def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
     ]
 
 
-def test_plan_knows_what_each_page_reads(corpus: Corpus) -> None:
+def test_each_page_records_what_it_shows(corpus: Corpus) -> None:
+    """The keys a page records while it renders are what it shows: its lines' parties and
+    sources, its projects, the decisions it lists; an edit of one decision then touches the
+    pages that show it, not all pages."""
     from insyn.pipeline import read_site
     from insyn.render import plan_pages
 
@@ -953,6 +956,10 @@ def test_plan_knows_what_each_page_reads(corpus: Corpus) -> None:
     pages = {p.url: p for p in plan_pages(result.graph)}
     assert len(pages) == len(plan_pages(result.graph))  # one page per URL
     assert len({p.path for p in pages.values()}) == len(pages)
+    reads = recorded_reads(corpus.content, corpus.data)
+
+    def of(url: str) -> frozenset[tuple[str, ...]]:
+        return reads[pages[url].path]
 
     decision = pages["/beslut/samtalsgrupper/"]
     assert (
@@ -960,42 +967,45 @@ def test_plan_knows_what_each_page_reads(corpus: Corpus) -> None:
     )
     assert getattr(decision.entity, "id", None) == "samtalsgrupper"
     assert {
-        "decision:samtalsgrupper",
-        "org:hasselby-vallingby",
-        "org:lansstyrelsen",
-        "org:socialstyrelsen",
-        "project:samtal",
-    } <= decision.reads
-    assert "decision:medfinansiering" not in decision.reads
+        ("decision", "samtalsgrupper"),
+        ("org", "hasselby-vallingby"),
+        ("org", "lansstyrelsen"),
+        ("org", "socialstyrelsen"),
+        ("project", "samtal"),
+        ("ledger", "declared_by", "decision", "samtalsgrupper"),
+    } <= of("/beslut/samtalsgrupper/")
+    assert ("decision", "medfinansiering") not in of("/beslut/samtalsgrupper/")
 
-    project = pages["/projekt/samtal/"].reads
     # Its own lines and the decisions that declare lines for it or list it.
     assert {
-        "project:samtal",
-        "org:kvinnojouren",
-        "org:framnas",
-        "decision:samtalsgrupper",
-        "decision:rinkeby-rapport",
-    } <= project
-    funder = pages["/finansiarer/lansstyrelsen/"].reads
+        ("project", "samtal"),
+        ("org", "kvinnojouren"),
+        ("org", "framnas"),
+        ("decision", "samtalsgrupper"),
+        ("decision", "rinkeby-rapport"),
+        ("ledger", "for_project", "samtal"),
+        ("index", "decisions_by_project", "samtal"),
+    } <= of("/projekt/samtal/")
+    funder = of("/finansiarer/lansstyrelsen/")
     assert {
-        "org:lansstyrelsen",
-        "decision:samtalsgrupper",
-        "decision:rinkeby-rapport",
-        "project:samtal",
-        "org:rinkeby",
+        ("org", "lansstyrelsen"),
+        ("decision", "samtalsgrupper"),
+        ("decision", "rinkeby-rapport"),
+        ("project", "samtal"),
+        ("org", "rinkeby"),
+        ("ledger", "paid_by", "lansstyrelsen"),
     } <= funder
-    assert "decision:utan-pengar" not in funder
-    assert "decision:samtalsgrupper" in pages["/ar/2008/"].reads
-    assert "decision:samtalsgrupper" in pages["/ar/2007/"].reads
-    assert "decision:*" in pages["/beslut/"].reads and "decision:*" in pages["/feed.xml"].reads
+    assert ("decision", "utan-pengar") not in funder
+    assert ("decision", "samtalsgrupper") in of("/ar/2008/")
+    assert ("decision", "samtalsgrupper") in of("/ar/2007/")
+    assert ("decisions",) in of("/beslut/") and ("decisions",) in of("/feed.xml")
     assert pages["/sitemap.xml"].entity == tuple(
         p.url for p in pages.values() if p.path.endswith("index.html")
     )
-    # An edit to one decision touches its own page and the pages that show it, not all pages;
-    # the pages that only count decisions (/ar/, /stadsdelar/) read `decision:*`, whose
-    # version covers each decision's district and year.
-    touched = [url for url, p in pages.items() if "decision:utan-pengar" in p.reads]
+    # The pages that only count decisions (/ar/, /stadsdelar/) read the indexes they count.
+    assert ("decision", "utan-pengar") not in of("/ar/") | of("/stadsdelar/")
+    assert ("index", "decisions_by_year", 2011) in of("/ar/")
+    touched = [url for url, p in pages.items() if ("decision", "utan-pengar") in reads[p.path]]
     assert sorted(touched) == [
         "/",
         "/ar/2011/",

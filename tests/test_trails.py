@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Corpus
+from tests.conftest import Corpus, recorded_reads
 from tests.test_site import NBSP, Node, broken_links, html_files, main, page, url_of
 from tests.test_site import site as site  # the edge corpus, built
 
@@ -225,22 +225,20 @@ def test_every_link_in_the_built_site_resolves(money_site: Path) -> None:
 
 
 def test_trails_pages_read_exactly_their_lines(corpus: Corpus) -> None:
-    from insyn.pipeline import read_site
-    from insyn.render import plan_pages
-
+    """A trails page reads the sources, parties and projects of the lines it lists (and
+    every line, which its year links and sums come from), not those of other statuses."""
     write_money_corpus(corpus)
-    result = read_site(corpus.content, corpus.data)
-    assert result.graph is not None
-    pages = {p.url: p for p in plan_pages(result.graph)}
-    main_reads = pages["/pengafloden/"].reads
-    assert {"decision:*", "project:*", "org:*", "decision:d1", "decision:d2"} <= main_reads
-    granted = pages["/pengafloden/beviljat/"].reads
-    assert {"decision:d1", "project:p1", "org:socialstyrelsen", "decision:*"} <= granted
-    assert "decision:d2" not in granted and "org:skarholmen" not in granted
-    assert pages["/pengafloden/avslag/2009/"].reads >= {"decision:d2", "org:socialstyrelsen"}
-    assert "decision:d3" in pages["/kvalitet/"].reads
-    for url in ("/pengafloden/", "/pengafloden/sokt/2008/", "/kvalitet/"):
-        assert pages[url].path.endswith("index.html")
+    reads = recorded_reads(corpus.content, corpus.data)
+    main_reads = reads["pengafloden/index.html"]
+    assert {("decision", "d1"), ("decision", "d2"), ("ledger", "lines")} <= main_reads
+    granted = reads["pengafloden/beviljat/index.html"]
+    assert {("decision", "d1"), ("project", "p1"), ("org", "socialstyrelsen")} <= granted
+    assert ("decision", "d2") not in granted and ("org", "skarholmen") not in granted
+    assert reads["pengafloden/avslag/2009/index.html"] >= {
+        ("decision", "d2"),
+        ("org", "socialstyrelsen"),
+    }
+    assert ("decision", "d3") in reads["kvalitet/index.html"]
 
 
 # --- periods --------------------------------------------------------------------
@@ -482,27 +480,26 @@ def test_trails_pages_read_the_lines_they_show(
     write_period_corpus(corpus)
     result = read_site(corpus.content, corpus.data)
     assert result.graph is not None
-    graph = result.graph
-    pages = {p.url: p for p in plan_pages(graph)}
+    pages = {p.url: p for p in plan_pages(result.graph)}
+    reads = recorded_reads(corpus.content, corpus.data)
     # In full, a page reads the sources of the lines it lists, and all lines together
     # (its year links depend on every line of the status).
     period = pages["/pengafloden/sokt/2010-2011/"]
     assert period.entity == TrailFilter("applied", 2010, 2010 + 1)
     assert period.path == "pengafloden/sokt/2010-2011/index.html"
-    assert {"decision:d4", "decision:d5", "project:p1", "lines:*"} <= period.reads
-    assert "decision:d1" not in period.reads and "decision:d2" not in period.reads
-    status = pages["/pengafloden/sokt/"].reads
-    assert {"decision:d1", "decision:d2", "decision:d4", "decision:d5"} <= status
-    # The same lines, the same reads: every year of a status is its status page.
-    assert pages["/pengafloden/sokt/2008-2011/"].reads == status
+    shown = reads[period.path]
+    assert {("decision", "d4"), ("decision", "d5"), ("project", "p1"), ("ledger", "lines")} <= shown
+    assert ("decision", "d1") not in shown and ("decision", "d2") not in shown
+    status = reads["pengafloden/sokt/index.html"]
+    assert {("decision", d) for d in ("d1", "d2", "d4", "d5")} <= status
     # A summary shows only sums and organisations: editing a title leaves it alone.
     monkeypatch.setattr(insyn.trails, "DETAIL_LIMIT", 1)
-    pages = {p.url: p for p in plan_pages(graph)}
-    summary = pages["/pengafloden/sokt/2010-2011/"].reads
-    assert {"lines:*", "org:lansstyrelsen", "org:socialstyrelsen", "org:skarholmen"} <= summary
-    assert not [k for k in summary if k.startswith(("decision:", "project:")) and k[-1] != "*"]
+    summary = recorded_reads(corpus.content, corpus.data)[period.path]
+    organisations = {("org", o) for o in ("lansstyrelsen", "socialstyrelsen", "skarholmen")}
+    assert {("ledger", "lines"), *organisations} <= summary
+    assert not [k for k in summary if k[0] in ("decision", "project")]
     # A single year is always shown in full.
-    assert {"decision:d4", "lines:*"} <= pages["/pengafloden/sokt/2011/"].reads
+    assert {("decision", "d4"), ("ledger", "lines")} <= reads["pengafloden/sokt/2011/index.html"]
     # A single year is one filter, however it is written.
     assert TrailFilter("applied", 2009) == TrailFilter("applied", 2009, 2009)
     assert TrailFilter("applied", 2009).url == "/pengafloden/sokt/2009/"
