@@ -113,7 +113,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return serve(ServeOptions(build_options, args.port, args.host))
     if args.command == "new":
-        from insyn.scaffold import new_content
+        from insyn.importer.scaffold import new_content
 
         return new_content(args)
     if args.command == "import":

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
+from insyn.model.problems import summary
 from insyn.options import BuildOptions, CheckOptions
 from insyn.pipeline import SiteResult, read_site
-from insyn.problems import summary
 
 
 def print_problems(result: SiteResult, stream: TextIO) -> None:
@@ -39,7 +39,7 @@ class BuildReport:
     search_seconds: float = 0.0
     #: True when the site was written, or was already up to date
     built: bool = False
-    #: outputs rendered (the rest were up to date, see `insyn.incremental`)
+    #: outputs rendered (the rest were up to date, see `insyn.build.incremental`)
     rendered: int = 0
 
     @property
@@ -49,7 +49,7 @@ class BuildReport:
 
 def build_site(options: BuildOptions, progress: bool = False) -> BuildReport:
     """Check, render and write the site; on any error leave `--out` untouched."""
-    from insyn.incremental import build as build_incrementally
+    from insyn.build.incremental import build as build_incrementally
 
     started = time.perf_counter()
     built = build_incrementally(options, progress=progress)
@@ -71,9 +71,9 @@ def build(options: BuildOptions) -> int:
     A failure of the machine rather than of the content (a read-only or full disk) is
     one `error:` line too, not a traceback: `--out` and the manifest were left as they were.
     """
-    from insyn.assets import UnsafeAsset
-    from insyn.search import SearchIndexError
-    from insyn.write import OutputError
+    from insyn.build.search import SearchIndexError
+    from insyn.build.write import OutputError
+    from insyn.sources.assets import UnsafeAsset
 
     on_terminal = sys.stderr.isatty() and not options.quiet
     try:

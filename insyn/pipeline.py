@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from insyn import assets
-from insyn.link import LinkedContent, SiteGraph, link
-from insyn.load import SourceCache, load_sources
-from insyn.problems import Problems
-from insyn.quality import Finding, find_quality_issues, report
-from insyn.validate import validate
+from insyn.graph.link import LinkedContent, SiteGraph, link
+from insyn.graph.quality import Finding, find_quality_issues, report
+from insyn.model.problems import Problems
+from insyn.sources import assets
+from insyn.sources.load import SourceCache, load_sources
+from insyn.sources.validate import validate
 
 
 @dataclass

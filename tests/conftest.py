@@ -226,13 +226,33 @@ def run_project(
 
 def recorded_reads(content: Path, data: Path) -> dict[str, frozenset[tuple[Any, ...]]]:
     """Every planned output of a site, rendered in this process: site path -> the keys it
-    recorded while it rendered (`insyn.reads`)."""
-    from insyn.bodycache import BodyCache
-    from insyn.engine import Renderer, plan_outputs
-    from insyn.history import NO_HISTORY
+    recorded while it rendered (`insyn.graph.reads`)."""
+    from insyn.build.bodycache import BodyCache
+    from insyn.build.render import Renderer, plan_outputs
     from insyn.pipeline import read_site
+    from insyn.sources.history import NO_HISTORY
 
     result = read_site(content, data)
     assert result.graph is not None, [str(p) for p in result.problems]
     renderer = Renderer(result.graph, result.findings, NO_HISTORY, BodyCache())
     return {output.path: renderer.render(output)[1] for output in plan_outputs(result.graph)}
+
+
+def render_in_memory(graph: Any, findings: list[Any]) -> dict[str, bytes]:
+    """Every file of the site, site path -> bytes, rendered one by one in this process
+    from the plan: the reference the engine's parallel, incremental build must equal."""
+    from insyn.build.render import asset_files, asset_urls, environment, render_page
+    from insyn.opendata.files import plan_data_files
+    from insyn.opendata.records import OpenData
+    from insyn.pages.plan import plan_pages
+    from insyn.pages.site import SiteView
+
+    files = asset_files()
+    site = SiteView(graph, findings, asset_urls(files))
+    pages = plan_pages(graph)
+    env = environment(site)
+    for page in pages:
+        files[page.path] = render_page(page, site, env.get_template(page.template))
+    data = OpenData(graph)
+    files.update({f.path: f.make(data) for f in plan_data_files(graph, pages)})
+    return files

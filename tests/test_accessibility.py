@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from insyn import svg
+from insyn.present import svg
 from tests.conftest import ROOT, Corpus
 from tests.test_site import Node, html_files, main, page, parse, url_of, write_edge_corpus
 

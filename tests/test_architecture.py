@@ -77,6 +77,66 @@ def test_the_package_has_no_import_cycles() -> None:
     assert cycles(import_graph()) == []
 
 
+#: The stages in the order the pipeline runs them: a module may import from its own
+#: stage and those before it, never from a later one (`model` knows no file, `sources`
+#: no graph, `pages` no build, and only `cli` knows every command).
+LAYERS = (
+    "insyn.options",
+    "insyn.model",
+    "insyn.sources",
+    "insyn.graph",
+    "insyn.pipeline",
+    "insyn.present",
+    "insyn.pages",
+    "insyn.opendata",
+    "insyn.build",
+    "insyn.importer",
+    "insyn.commands",
+    "insyn.serve",
+    "insyn.cli",
+)
+
+
+def layer(module: str) -> int:
+    """The place of a module's stage in `LAYERS`."""
+    for place, name in enumerate(LAYERS):
+        if module == name or module.startswith(f"{name}."):
+            return place
+    raise AssertionError(f"{module} is in no stage of LAYERS")
+
+
+def backward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        if module != "insyn"
+        for target in targets
+        if layer(target) > layer(module)
+    )
+
+
+def test_every_module_imports_only_from_its_own_stage_or_earlier_ones() -> None:
+    assert backward_imports(import_graph()) == []
+
+
+def test_the_stage_check_finds_a_backward_import() -> None:
+    graph = import_graph()
+    graph["insyn.graph.link"] = {*graph["insyn.graph.link"], "insyn.build.render"}
+    assert backward_imports(graph) == ["insyn.graph.link imports insyn.build.render"]
+
+
+def test_every_stage_is_a_folder_and_no_module_is_long() -> None:
+    """The pipeline is visible in the folders, and no module grows past about 500 lines."""
+    top = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    assert top == ["cli", "commands", "options", "pipeline"]
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 520
+    }
+    assert long == {}
+
+
 def test_the_cycle_check_finds_a_cycle_hidden_in_a_function() -> None:
     graph = import_graph()
     graph["insyn.options"] = {*graph["insyn.options"], "insyn.cli"}  # as if options used cli

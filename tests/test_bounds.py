@@ -31,11 +31,11 @@ from cmarkgfm import cmark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from insyn import markup, nesting
 from insyn.importer import reading
 from insyn.importer.reading import UnreadableDocument, read_document
-from insyn.markup import MarkdownRenderer, anchor_headings, sanitise
-from insyn.nesting import bound_nesting
+from insyn.present import markup, nesting
+from insyn.present.markup import MarkdownRenderer, anchor_headings, sanitise
+from insyn.present.nesting import bound_nesting
 from tests.bench.corpus import body as bench_body
 from tests.conftest import ROOT
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from insyn import cachefile
-from insyn.buildcache import cache_folder
+from insyn.build import cachefile
+from insyn.build.manifest import cache_folder
 from tests.conftest import run_project as run_in
 from tests.test_incremental import build, clean_build, tree
 

@@ -18,8 +18,8 @@ import pytest
 from insyn.cli import CheckOptions
 from insyn.commands import check
 from insyn.model import Decision, Project
+from insyn.model.problems import Problems, summary
 from insyn.pipeline import read_site
-from insyn.problems import Problems, summary
 from tests.conftest import Corpus
 
 A = "content/decisions/a.md"
@@ -1125,8 +1125,8 @@ def test_source_urls_and_asset_paths_are_accepted(
 
 
 def test_the_schema_lists_every_warning_code_acknowledged_may_name() -> None:
-    from insyn.quality import CODES
-    from insyn.schema import load_schema
+    from insyn.graph.quality import CODES
+    from insyn.sources.schema import load_schema
 
     items = load_schema("common.schema.json")["$defs"]["acknowledged"]["items"]["enum"]
     assert sorted(items) == sorted(CODES)

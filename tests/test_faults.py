@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from insyn import cachefile
-from insyn.bodycache import CACHE_FILE
-from insyn.buildcache import SOURCE_CACHE, cache_folder, cache_root, manifest_path
-from insyn.files import UnsafeFile, read_project_file
+from insyn.build import cachefile
+from insyn.build.bodycache import CACHE_FILE
+from insyn.build.manifest import SOURCE_CACHE, cache_folder, cache_root, manifest_path
+from insyn.sources.files import UnsafeFile, read_project_file
 from tests.conftest import ROOT, Corpus, run_project
 from tests.test_incremental import build, clean_build, tree
 

@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event, vText
 
-from insyn import feeds
+from insyn.build.render import environment, render_page
 from insyn.model import Organisation
-from insyn.pages import SiteView, entry_date
+from insyn.pages import feeds
+from insyn.pages.choices import entry_date
+from insyn.pages.plan import plan_pages
+from insyn.pages.site import SiteView
 from insyn.pipeline import read_site
-from insyn.render import environment, plan_pages, render_page
 from tests.conftest import Corpus, recorded_reads
 from tests.test_site import page
 from tests.test_trails import HOSTILE, write_money_corpus
@@ -193,7 +195,7 @@ def test_json_ld_survives_a_hostile_name(money_site: Path) -> None:
 
 
 def test_script_escapes_what_could_end_the_element() -> None:
-    from insyn.jsonld import script
+    from insyn.pages.jsonld import script
 
     value = "</script><script>alert(1)</script> & <!-- \u2028"
     markup = str(script({"name": value}))
@@ -218,8 +220,8 @@ def test_government_organisation_on_district_pages(money_site: Path) -> None:
 
 
 def test_feeds_and_calendars_record_what_they_list(corpus: Corpus) -> None:
+    from insyn.pages.plan import plan_pages
     from insyn.pipeline import read_site
-    from insyn.render import plan_pages
 
     write_money_corpus(corpus)
     result = read_site(corpus.content, corpus.data)
@@ -245,7 +247,7 @@ def test_feeds_and_calendars_record_what_they_list(corpus: Corpus) -> None:
     assert ("index", "decisions_by_district", "skarholmen") in calendar
 
 
-# The feeds and calendars are written by insyn/feeds.py rather than by feed.xml and by
+# The feeds and calendars are written by insyn/pages/feeds.py rather than by feed.xml and by
 # icalendar (for speed); these tests hold them to what those two write, byte for byte.
 
 # Text that exercises escaping and folding: TEXT escapes, the escape-like characters a fold
@@ -364,7 +366,7 @@ def test_org_feeds_are_what_the_site_feed_template_writes(corpus: Corpus) -> Non
         if planned.template != "org_feed.xml":
             continue
         assert isinstance(planned.entity, Organisation)
-        context = feeds.org_feed(planned.entity, site)
+        context = feeds.org_feed(planned.entity, site).variables()
         decisions = site.decisions(feeds._involving(site.graph, planned.entity))
         context["entries"] = [(d, entry_date(d)) for d in decisions]
         expected = layout.render(page=planned, **context).encode("utf-8")
@@ -399,14 +401,15 @@ def test_calendars_are_what_icalendar_writes(corpus: Corpus) -> None:
 def test_an_edited_decision_or_district_gets_a_new_entry(corpus: Corpus) -> None:
     site = hostile_site(corpus)
     district = site.org("skarholmen")
-    before = feeds.org_feed(district, site)["entries"]
+    before = feeds.org_feed(district, site).entries
     assert "Ansökan utan projekt" in before
-    graph = site.raw_graph
+    graph = read_site(corpus.content, corpus.data).graph
+    assert graph is not None
     decisions = dict(graph.decisions)
     decisions["d2"] = dataclasses.replace(decisions["d2"], title="Ny titel")
     organisations = dict(graph.organisations)
     organisations["skarholmen"] = dataclasses.replace(district, name="Nytt namn")
     site.graph = dataclasses.replace(graph, decisions=decisions, organisations=organisations)
-    after = feeds.org_feed(site.org("skarholmen"), site)["entries"]
+    after = feeds.org_feed(site.org("skarholmen"), site).entries
     assert "Ny titel" in after and "Ansökan utan projekt" not in after
     assert "i Nytt namn," in after and "Skär&lt;holmens&gt;" not in after

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from insyn.cli import CheckOptions
 from insyn.commands import check
-from insyn.schema import load_schema
-from insyn.yamlsource import YamlError, parse_yaml
+from insyn.sources.schema import load_schema
+from insyn.sources.yamlsource import YamlError, parse_yaml
 from tests.conftest import Corpus, front_matter, run_site
 
 PROBLEM = re.compile(r"^[^:]+:\d+: (error|warning): .+$")
@@ -559,7 +559,7 @@ def typed(value: Any) -> Any:
 def test_parse_yaml_makes_the_values_pyyaml_makes(first: str, second: str) -> None:
     """Values made while walking for lines equal (type for type) what PyYAML's SafeLoader
     constructs, for everything parse_yaml accepts; and nothing else escapes but YamlError."""
-    from insyn.yamlsource import _Loader
+    from insyn.sources.yamlsource import _Loader
 
     text = f"x: {first}\ny: {second}\n"
     try:
@@ -578,9 +578,9 @@ def test_parse_yaml_leaves_usual_content_to_no_constructor(
 ) -> None:
     """The front matter staff write (text, whole numbers, booleans, lists, mappings) is made
     during the walk: PyYAML's Python constructor, most of the cost of a file, never runs."""
-    from insyn import yamlsource
-    from insyn.load import split_front_matter
-    from insyn.problems import Problems
+    from insyn.model.problems import Problems
+    from insyn.sources import yamlsource
+    from insyn.sources.load import split_front_matter
     from tests.conftest import ROOT
 
     expected = {}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from insyn.fieldref import END, GUIDE, START, field_reference, updated_guide
-from insyn.schema import load_schema
+from insyn.sources.fieldref import END, GUIDE, START, field_reference, updated_guide
+from insyn.sources.schema import load_schema
 
 
 def test_guide_field_reference_matches_the_schemas() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     assert START in text and END in text
-    assert updated_guide(text) == text, "run: .venv/bin/python -m insyn.fieldref"
+    assert updated_guide(text) == text, "run: .venv/bin/python -m insyn.sources.fieldref"
 
 
 def test_every_decision_field_is_in_the_reference_with_its_description() -> None:

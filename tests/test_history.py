@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from insyn.history import NO_HISTORY, read_history
+from insyn.sources.history import NO_HISTORY, read_history
 from tests.conftest import Corpus
 
 
@@ -53,7 +53,7 @@ def test_no_history_outside_a_git_checkout(corpus: Corpus) -> None:
 def test_pages_show_history_with_links_and_git_is_called_once_per_site(
     corpus: Corpus, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import insyn.history
+    import insyn.sources.history
     from insyn.cli import BuildOptions
     from insyn.commands import build_site
 
@@ -67,13 +67,13 @@ def test_pages_show_history_with_links_and_git_is_called_once_per_site(
     git(corpus.root, "commit", "-qam", "Rätta rubriken", date="2026-02-03T09:00:00+01:00")
 
     calls: list[list[str]] = []
-    real_run = insyn.history.subprocess.run
+    real_run = insyn.sources.history.subprocess.run
 
     def counting_run(args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(list(args))
         return real_run(args, **kwargs)
 
-    monkeypatch.setattr(insyn.history.subprocess, "run", counting_run)
+    monkeypatch.setattr(insyn.sources.history.subprocess, "run", counting_run)
     monkeypatch.chdir(corpus.root)
     report = build_site(BuildOptions(corpus.content, corpus.data, corpus.out))
     assert report.ok

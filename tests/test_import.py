@@ -22,8 +22,8 @@ from insyn.importer import import_document, import_files
 from insyn.importer.dates import parse_swedish_date
 from insyn.importer.orgs import Directory
 from insyn.importer.text import join_lines
-from insyn.load import load_content_file
-from insyn.problems import Problems
+from insyn.model.problems import Problems
+from insyn.sources.load import load_content_file
 from tests.conftest import ROOT, run_site
 
 #: Copies of the five source documents (`../shared/seeds/`), kept in the repository

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from insyn import engine, incremental, render
+from insyn.build import incremental, pool, render
 from insyn.cli import BuildOptions
-from tests.conftest import Corpus
+from insyn.model.keys import Reads
+from tests.conftest import Corpus, render_in_memory
 
 FUNDING = [{"from": "lansstyrelsen", "amount": 100000, "year": 2007, "status": "applied"}]
 
@@ -78,21 +79,21 @@ def site(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> Corpus:
 
 
 def test_parallel_build_equals_serial_build(site: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "workers", lambda: 1)
+    monkeypatch.setattr(pool, "workers", lambda: 1)
     build("serial/_site")
-    monkeypatch.setattr(engine, "workers", lambda: 2)
-    monkeypatch.setattr(engine, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(pool, "workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MINIMUM", 0)
     build("parallel/_site")
     assert tree(Path("parallel/_site")) == tree(Path("serial/_site"))
 
 
 def test_engine_equals_the_reference_renderer(site: Corpus) -> None:
-    """`render.render_site` (serial, in memory) and the engine write the same files."""
+    """A serial renderer in memory (`render_in_memory`) and the engine write the same files."""
     from insyn.pipeline import read_site
 
     result = read_site(Path("content"), Path("data"))
     assert result.graph is not None
-    expected = render.render_site(result.graph, result.findings)
+    expected = render_in_memory(result.graph, result.findings)
     build()
     assert tree(Path("_site")) == expected
 
@@ -200,7 +201,7 @@ def test_warm_build_after_a_template_edit_equals_a_clean_build(
 
 def test_the_markdown_cache_never_serves_a_stale_body(site: Corpus) -> None:
     build()
-    from insyn.buildcache import cache_folder
+    from insyn.build.manifest import cache_folder
 
     assert (cache_folder(site.out) / "markdown.pickle").is_file()
     site.decision(
@@ -263,9 +264,9 @@ def test_a_source_cache_of_another_shape_does_not_stop_the_build(site: Corpus, s
     something else is read as far as it is usable and never costs a traceback."""
     import pickle
 
-    from insyn import cachefile
-    from insyn.buildcache import SOURCE_CACHE, cache_folder
-    from insyn.load import SourceCache
+    from insyn.build import cachefile
+    from insyn.build.manifest import SOURCE_CACHE, cache_folder
+    from insyn.sources.load import SourceCache
 
     build()
     path = cache_folder(Path("_site")) / SOURCE_CACHE
@@ -297,14 +298,14 @@ def test_a_failure_in_parallel_rendering_fails_the_build_and_leaves_the_site(
 
     build()
     before = tree(Path("_site"))
-    monkeypatch.setattr(engine, "workers", lambda: 2)
-    monkeypatch.setattr(engine, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(pool, "workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MINIMUM", 0)
     path = Path("content/decisions/2008-annat.md")
     path.write_text(path.read_text().replace("2008-03-04", "2008-03-05"))
     main_pid = os.getpid()
-    original = engine.Renderer.render
+    original = render.Renderer.render
 
-    def render(self: engine.Renderer, output: engine.Output) -> bytes:
+    def failing(self: render.Renderer, output: render.Output) -> tuple[bytes, Reads]:
         in_main = os.getpid() == main_pid
         if in_main == (failing_in == "main") and output.page is not None:
             raise ValueError("trasig mall")
@@ -312,7 +313,7 @@ def test_a_failure_in_parallel_rendering_fails_the_build_and_leaves_the_site(
             time.sleep(0.02)  # leave the helper time to take pages of its own
         return original(self, output)
 
-    monkeypatch.setattr(engine.Renderer, "render", render)
+    monkeypatch.setattr(render.Renderer, "render", failing)
     with pytest.raises((ValueError, RuntimeError), match="trasig mall"):
         build()
     assert tree(Path("_site")) == before
@@ -324,10 +325,10 @@ def test_versions_follow_the_file_text_and_the_ledger_follows_only_the_lines(
 ) -> None:
     """A decision's version changes with its file; a question to the ledger only when one
     of the lines it answers with does."""
-    from insyn.history import NO_HISTORY
-    from insyn.load import SourceCache
+    from insyn.build.versions import Versions
     from insyn.pipeline import read_site
-    from insyn.versions import Versions
+    from insyn.sources.history import NO_HISTORY
+    from insyn.sources.load import SourceCache
 
     keys = [
         ("decision", "2007-beslut-1"),
@@ -368,9 +369,9 @@ def test_parallel_preload_reads_what_a_serial_read_does(
 ) -> None:
     """The forked preload (over 500 files) parses each file once, as a serial read would,
     and asks the kernel for every file ahead of the workers."""
-    from insyn import preload as preloading
-    from insyn.load import SourceCache
     from insyn.pipeline import read_site
+    from insyn.sources import preload as preloading
+    from insyn.sources.load import SourceCache
 
     serial = SourceCache()
     expected = read_site(Path("content"), Path("data"), False, serial)
@@ -398,9 +399,9 @@ def test_the_source_cache_saves_the_workers_bytes_and_what_validation_completed(
     import dataclasses
     import pickle
 
-    from insyn import preload as preloading
-    from insyn.load import SourceCache, pickle_entry
     from insyn.pipeline import read_site
+    from insyn.sources import preload as preloading
+    from insyn.sources.load import SourceCache, pickle_entry
 
     monkeypatch.setattr(preloading, "PARALLEL_MINIMUM", 0)
     monkeypatch.setattr(preloading, "prefetch", lambda paths: None)
@@ -430,13 +431,13 @@ def test_the_source_cache_saves_the_workers_bytes_and_what_validation_completed(
     def refuse(*args: object) -> None:
         raise AssertionError("a cached file was parsed again")
 
-    monkeypatch.setattr("insyn.load._parse_content", refuse)
+    monkeypatch.setattr("insyn.sources.load._parse_content", refuse)
     again = read_site(Path("content"), Path("data"), False, saved)
     assert again.graph == expected.graph and again.problems.items == expected.problems.items
 
 
 def test_prefetch_passes_over_what_it_cannot_open(tmp_path: Path) -> None:
-    from insyn.preload import prefetch
+    from insyn.sources.preload import prefetch
 
     readable = tmp_path / "a.md"
     readable.write_text("x", encoding="utf-8")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from insyn import load
-from insyn.model import Decision, FundingLine, Organisation, PartialDate, Period, Project
+from insyn.model import Decision, FundingLine, KeyPath, Organisation, PartialDate, Period, Project
 from insyn.pipeline import SiteResult, read_site
-from insyn.yamlsource import MAX_DEPTH, MAX_NODES, KeyPath, YamlError, parse_yaml
+from insyn.sources import load
+from insyn.sources.yamlsource import MAX_DEPTH, MAX_NODES, YamlError, parse_yaml
 from tests.conftest import Corpus
 
 A = "content/decisions/a.md"

@@ -24,9 +24,10 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from insyn import opendata, opendata_docs
-from insyn.grants360 import EXTENSION_FIELD
 from insyn.model import STATUSES
+from insyn.opendata import files as opendata
+from insyn.opendata import guide as opendata_docs
+from insyn.opendata.grants360 import EXTENSION_FIELD
 from tests.conftest import Corpus, recorded_reads, run_site
 from tests.test_site import broken_links, html_files, page, url_of
 
@@ -682,8 +683,8 @@ def test_every_field_appears_on_the_data_page(site: Path) -> None:
 
 
 def test_each_download_records_what_it_reads(corpus: Corpus) -> None:
+    from insyn.pages.plan import plan_pages
     from insyn.pipeline import read_site
-    from insyn.render import plan_pages
 
     write_money_corpus(corpus)
     result = read_site(corpus.content, corpus.data)

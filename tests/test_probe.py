@@ -1,7 +1,7 @@
 """The probe as a test: change each entity in turn, and a warm build must equal a clean one.
 
 An incremental build re-renders a page only when a key its plan declares
-(`render.plan_pages`) has a new version (`buildcache.entity_versions`). A
+(`plan_pages`) has a new version (`buildcache.entity_versions`). A
 page that shows something its plan does not name keeps the old text after
 an edit, and only a clean build shows the new one: the bug of the issue,
 where renaming a project's owner left 13 pages with the old name. So after
@@ -29,9 +29,11 @@ from typing import Any
 import pytest
 import yaml
 
-from insyn import engine, incremental, render
-from insyn.buildcache import cache_folder
+from insyn.build import incremental, pool, render
+from insyn.build.manifest import cache_folder
+from insyn.model.keys import Reads
 from insyn.options import BuildOptions
+from insyn.pages.plan import plan_pages
 from tests.conftest import DEFAULT_ORGANISATIONS, Corpus, front_matter
 
 Edit = Callable[[Path], None]
@@ -455,17 +457,17 @@ def test_an_edit_re_renders_exactly_the_pages_that_show_it(
     dict(SPIED_EDITS)[name](root)
     result = read_site(root / "content", root / "data")
     assert result.graph is not None
-    pages = {page.path for page in render.plan_pages(result.graph)}
+    pages = {page.path for page in plan_pages(result.graph)}
     rendered: list[str] = []
-    original = engine.Renderer.render
+    original = render.Renderer.render
 
-    def spy(self: engine.Renderer, output: engine.Output) -> bytes:
+    def spy(self: render.Renderer, output: render.Output) -> tuple[bytes, Reads]:
         if output.page is not None:
             rendered.append(output.path)
         return original(self, output)
 
-    monkeypatch.setattr(engine, "workers", lambda: 1)  # every page in this process
-    monkeypatch.setattr(engine.Renderer, "render", spy)
+    monkeypatch.setattr(pool, "workers", lambda: 1)  # every page in this process
+    monkeypatch.setattr(render.Renderer, "render", spy)
     build(root)
     monkeypatch.undo()
     clean, _ = clean_build(root)

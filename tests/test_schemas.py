@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from insyn.schema import SCHEMA_FILES, load_schema
+from insyn.sources.schema import SCHEMA_FILES, load_schema
 
 SCHEMA_NAMES = sorted(
     entry.name
@@ -230,7 +230,7 @@ def _examples() -> dict[str, list[Any]]:
     """Valid documents of every kind: the shipped content's front matter and data files."""
     from pathlib import Path
 
-    from insyn.yamlsource import parse_yaml
+    from insyn.sources.yamlsource import parse_yaml
 
     root = Path(__file__).resolve().parent.parent
     found: dict[str, list[Any]] = {"decision": [], "project": []}
@@ -262,7 +262,7 @@ def test_fast_validator_says_valid_exactly_when_jsonschema_does(data: st.DataObj
     """`check_structure` trusts the fast validator's yes, so it must never differ."""
     import copy
 
-    from insyn.schema import fast_validator, validator
+    from insyn.sources.schema import fast_validator, validator
 
     kind = data.draw(st.sampled_from(sorted(_EXAMPLES)))
     document = copy.deepcopy(data.draw(st.sampled_from(_EXAMPLES[kind])))
@@ -289,7 +289,7 @@ def test_fast_validator_agrees_on_every_field_of_every_example(kind: str) -> Non
     a newline before the end, wrong types ...): both validators give the same verdict."""
     import copy
 
-    from insyn.schema import fast_validator, validator
+    from insyn.sources.schema import fast_validator, validator
 
     checked = 0
     for example in _EXAMPLES[kind]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from insyn import search
+from insyn.build import search
 from insyn.cli import BuildOptions
 from insyn.commands import build
 from tests.conftest import Corpus

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from insyn import assets
-from insyn.markup import MarkdownRenderer
-from insyn.write import UnsafePathError, safe_relative, write_site
+from insyn.build.write import UnsafePathError, safe_relative, write_site
+from insyn.present.markup import MarkdownRenderer
+from insyn.sources import assets
 from tests.conftest import ROOT, Corpus
 from tests.hostile import html_problems, tree_listing
 from tests.test_site import broken_links, tree_bytes, write_edge_corpus

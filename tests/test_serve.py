@@ -17,7 +17,20 @@ from pathlib import Path
 import pytest
 
 from insyn.cli import ServeOptions
+from insyn.model.keys import Reads
+from insyn.serve.server import SiteServer
 from tests.conftest import ROOT, Corpus
+
+
+def settle(server: SiteServer) -> None:
+    """Wait until the child of the server's last quick update has finished; what it could
+    not render stays in the backlog for the next update."""
+    job = server.background
+    if job is not None:
+        job.thread.join()
+        if job.left:
+            server.background = None
+            server.backlog |= job.left
 
 
 def free_port() -> int:
@@ -119,7 +132,7 @@ def serve_options() -> ServeOptions:
 
 @pytest.fixture
 def site_server(corpus: Corpus, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from insyn.serve import SiteServer
+    from insyn.serve.server import SiteServer
 
     monkeypatch.chdir(corpus.root)
     corpus.project("stod", partners=["framnas"])
@@ -157,7 +170,7 @@ def test_serve_quick_update_equals_a_clean_build(site_server, edit: str) -> None
         | {p.resolve() for p in (corpus.content / "projects").glob("*.md")}
     )
     assert server.last_report is full_builds, "a presentational edit takes the quick path"
-    server.settle()
+    settle(server)
     assert not server.pending
     assert tree(corpus.out) == clean_build()
 
@@ -167,16 +180,16 @@ def slow_down_other_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     rendering them when the next save comes."""
     import time
 
-    from insyn import engine
+    from insyn.build import render
 
-    original = engine.Renderer.render
+    original = render.Renderer.render
 
-    def slow(self: engine.Renderer, output: engine.Output) -> bytes:
+    def slow(self: render.Renderer, output: render.Output) -> tuple[bytes, Reads]:
         if not output.path.startswith("beslut/2007-beslut-"):
             time.sleep(0.05)
         return original(self, output)
 
-    monkeypatch.setattr(engine.Renderer, "render", slow)
+    monkeypatch.setattr(render.Renderer, "render", slow)
 
 
 def test_the_edited_page_is_written_while_the_last_updates_child_dies(
@@ -184,7 +197,7 @@ def test_the_edited_page_is_written_while_the_last_updates_child_dies(
 ) -> None:  # type: ignore[no-untyped-def]
     """A save kills the last update's child and writes its own page before waiting for that
     child's end, unless the child was to write that page too: then it waits first."""
-    from insyn.serve import SiteServer
+    from insyn.serve.server import SiteServer
 
     corpus, server = site_server
     slow_down_other_pages(monkeypatch)
@@ -210,7 +223,7 @@ def test_the_edited_page_is_written_while_the_last_updates_child_dies(
     server.on_change(saved(corpus, "projects/stod.md"))
     assert "Nytt projektnamn" not in seen[-1][1]  # the child was to write it: it waited
     assert "Nytt projektnamn" in (corpus.out / "projekt/stod/index.html").read_text("utf-8")
-    server.settle()
+    settle(server)
     assert tree(corpus.out) == clean_build()
 
 
@@ -222,14 +235,14 @@ def test_serve_quick_updates_one_after_another_equal_a_clean_build(site_server) 
     for title in ("Första rubriken", "Andra rubriken", "Tredje rubriken"):
         corpus.decision("2007-beslut-1", title=title, projects=["stod"], funding=FUNDED)
         server.on_change(saved(corpus, "decisions/2007-beslut-1.md"))
-        server.settle()
+        settle(server)
         assert server.last_report is full_builds, "a title edit takes the quick path"
         assert tree(corpus.out) == clean_build()
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_serve_update_after_any_edit_equals_a_clean_build(site_server, edit: str) -> None:  # type: ignore[no-untyped-def]
-    from insyn.watch import EVERYTHING
+    from insyn.serve.watch import EVERYTHING
 
     corpus, server = site_server
     EDITS[edit](corpus)
@@ -262,7 +275,7 @@ def test_serve_waits_for_a_page_being_rendered(site_server) -> None:  # type: ig
 
 
 def test_a_burst_of_saves_triggers_one_rebuild(site_server) -> None:  # type: ignore[no-untyped-def]
-    from insyn.watch import Watcher
+    from insyn.serve.watch import Watcher
 
     corpus, server = site_server
     before = server.rebuilds
@@ -308,7 +321,7 @@ def test_a_save_does_not_wait_for_the_last_saves_other_pages(
     assert time.perf_counter() - started < 1.0
     own = (corpus.out / "beslut/2007-beslut-3/index.html").read_text(encoding="utf-8")
     assert "Andra ändringen" in own
-    server.settle()
+    settle(server)
     assert not server.pending
     assert tree(corpus.out) == clean_build()
 
@@ -575,13 +588,13 @@ def test_site_server_maps_only_clean_paths_into_the_output_folder(site_server) -
     ],
 )
 def test_host_allowed(header: str | None, allowed: bool) -> None:
-    from insyn.serve import host_allowed, loopback_hosts
+    from insyn.serve.app import host_allowed, loopback_hosts
 
     assert host_allowed(header, loopback_hosts("127.0.0.1")) is allowed
 
 
 def test_loopback_hosts_add_only_a_loopback_started_host() -> None:
-    from insyn.serve import host_allowed, loopback_hosts
+    from insyn.serve.app import host_allowed, loopback_hosts
 
     assert host_allowed("127.0.0.2:8000", loopback_hosts("127.0.0.2"))
     assert host_allowed("[::1]:8000", loopback_hosts("::1"))
@@ -597,8 +610,8 @@ def test_serve_shows_a_failure_to_write_as_the_terminal_does(  # type: ignore[no
     the next good save recovers."""
     import errno
 
-    from insyn import write
-    from insyn.watch import EVERYTHING
+    from insyn.build import write
+    from insyn.serve.watch import EVERYTHING
 
     corpus, server = site_server
     before = tree(corpus.out)

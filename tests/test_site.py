@@ -764,8 +764,7 @@ def test_drafts_are_published_only_with_drafts(corpus: Corpus) -> None:
 def test_swedish_formatting() -> None:
     import datetime as dt
 
-    from insyn import formatting
-    from insyn.model import PartialDate
+    from insyn.model import PartialDate, formatting
 
     assert formatting.amount(5630000) == f"5{NBSP}630{NBSP}000{NBSP}kr"
     assert formatting.amount(999) == f"999{NBSP}kr"
@@ -947,8 +946,8 @@ def test_each_page_records_what_it_shows(corpus: Corpus) -> None:
     """The keys a page records while it renders are what it shows: its lines' parties and
     sources, its projects, the decisions it lists; an edit of one decision then touches the
     pages that show it, not all pages."""
+    from insyn.pages.plan import plan_pages
     from insyn.pipeline import read_site
-    from insyn.render import plan_pages
 
     write_edge_corpus(corpus)
     result = read_site(corpus.content, corpus.data)
@@ -1022,7 +1021,7 @@ def test_each_page_records_what_it_shows(corpus: Corpus) -> None:
 def test_number_fast_path_agrees_with_babel() -> None:
     from babel.numbers import format_decimal
 
-    from insyn import formatting
+    from insyn.model import formatting
 
     for value in (0, 7, 999, 1000, 12345, 5630000, 1234567890):
         assert formatting.number(value) == format_decimal(value, locale="sv_SE").replace(
@@ -1035,7 +1034,7 @@ def test_dates_agree_with_babel() -> None:
 
     from babel.dates import format_date
 
-    from insyn import formatting
+    from insyn.model import formatting
 
     days = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(9999, 12, 31)]
     for year in (2000, 2007, 2023, 2024):
@@ -1052,7 +1051,7 @@ def test_a_row_is_made_once_per_graph_and_again_for_a_new_graph(corpus: Corpus) 
     from markupsafe import Markup, escape
 
     from insyn.model import Decision
-    from insyn.pages import SiteView
+    from insyn.pages.site import SiteView
     from insyn.pipeline import read_site
 
     write_edge_corpus(corpus)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insyn.markup import MarkdownRenderer, sanitise
+from insyn.present.markup import MarkdownRenderer, sanitise
 
 
 @pytest.fixture(scope="module")

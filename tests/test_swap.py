@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from insyn import commands, engine, incremental, write
-from insyn.buildcache import load_manifest, manifest_path
+from insyn import commands
+from insyn.build import incremental, pool, sink, write
+from insyn.build.manifest import load_manifest, manifest_path
+from insyn.build.write import OutputError, leftovers, lock_path, output_lock
 from insyn.cli import BuildOptions
-from insyn.write import OutputError, leftovers, lock_path, output_lock
 from tests.conftest import ROOT, Corpus
 from tests.test_incremental import FUNDING, clean_build, edit_body, tree
 
@@ -79,7 +80,9 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
 KILLER = """
 import os, shutil, sys
 from pathlib import Path
-from insyn import incremental, write
+from insyn.build import incremental
+from insyn.build import write
+
 from insyn.cli import main
 
 step, mode = sys.argv[1], sys.argv[2]
@@ -281,7 +284,7 @@ def test_a_full_disk_met_in_a_render_worker_is_one_line_too(
     site.site["title"] = "Ny titel: allt renderas om"
     site.write_data()
     main = os.getpid()
-    real = engine._write_new
+    real = sink._write_new
 
     def full(target: Path, data: bytes) -> os.stat_result:
         if os.getpid() != main:
@@ -289,9 +292,9 @@ def test_a_full_disk_met_in_a_render_worker_is_one_line_too(
         time.sleep(0.02)  # leave the worker pages of its own to write
         return real(target, data)
 
-    monkeypatch.setattr(engine, "workers", lambda: 2)
-    monkeypatch.setattr(engine, "PARALLEL_MINIMUM", 0)
-    monkeypatch.setattr(engine, "_write_new", full)
+    monkeypatch.setattr(pool, "workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(sink, "_write_new", full)
     with pytest.raises(OutputError, match=r"no space left on device writing _site \(about \d+ MB"):
         incremental.build(options())
     assert tree(site.out) == old
@@ -392,7 +395,7 @@ def test_a_build_waits_while_another_holds_the_lock(site: Corpus) -> None:
 FORKER = """
 import os, sys, time
 from pathlib import Path
-from insyn.write import output_lock
+from insyn.build.write import output_lock
 
 with output_lock(Path("_site")):
     child = os.fork()

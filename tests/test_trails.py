@@ -289,7 +289,7 @@ YEARS = {
 
 
 def build_in_process(corpus: Corpus) -> Path:
-    """Build in this process, so that a monkeypatched `insyn.trails` is the one that renders."""
+    """Build in this process, so that a monkeypatched `insyn.pages.trails` is what renders."""
     from insyn.cli import BuildOptions
     from insyn.commands import build_site
 
@@ -472,10 +472,10 @@ def test_period_script_is_loaded_on_status_pages_only(period_site: Path) -> None
 def test_trails_pages_read_the_lines_they_show(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import insyn.trails
+    import insyn.pages.trails
+    from insyn.pages.plan import plan_pages
+    from insyn.pages.trail_filter import TrailFilter
     from insyn.pipeline import read_site
-    from insyn.render import plan_pages
-    from insyn.trails import TrailFilter
 
     write_period_corpus(corpus)
     result = read_site(corpus.content, corpus.data)
@@ -493,7 +493,7 @@ def test_trails_pages_read_the_lines_they_show(
     status = reads["pengafloden/sokt/index.html"]
     assert {("decision", d) for d in ("d1", "d2", "d4", "d5")} <= status
     # A summary shows only sums and organisations: editing a title leaves it alone.
-    monkeypatch.setattr(insyn.trails, "DETAIL_LIMIT", 1)
+    monkeypatch.setattr(insyn.pages.trails, "DETAIL_LIMIT", 1)
     summary = recorded_reads(corpus.content, corpus.data)[period.path]
     organisations = {("org", o) for o in ("lansstyrelsen", "socialstyrelsen", "skarholmen")}
     assert {("ledger", "lines"), *organisations} <= summary
@@ -511,9 +511,9 @@ def test_trails_pages_read_the_lines_they_show(
 def test_a_period_with_too_many_trails_shows_sums_and_year_links(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import insyn.trails
+    import insyn.pages.trails
 
-    monkeypatch.setattr(insyn.trails, "DETAIL_LIMIT", 1)
+    monkeypatch.setattr(insyn.pages.trails, "DETAIL_LIMIT", 1)
     write_period_corpus(corpus)
     out = build_in_process(corpus)
     m = main(out, "/pengafloden/sokt/2010-2011/")
@@ -627,7 +627,7 @@ def test_funder_and_project_charts(money_site: Path) -> None:
 
 
 def test_chart_colours_have_contrast_against_white() -> None:
-    from insyn.svg import STATUS_COLOURS
+    from insyn.present.svg import STATUS_COLOURS
 
     def luminance(hex_colour: str) -> float:
         channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -639,7 +639,7 @@ def test_chart_colours_have_contrast_against_white() -> None:
 
 
 def test_nice_ticks() -> None:
-    from insyn.charts import nice_ticks
+    from insyn.present.charts import nice_ticks
 
     assert nice_ticks(400000) == [0, 100000, 200000, 300000, 400000]
     assert nice_ticks(5630000) == [0, 2000000, 4000000, 6000000]
@@ -654,7 +654,7 @@ def test_short_amounts_agree_with_babel() -> None:
 
     from babel.numbers import format_decimal
 
-    from insyn import formatting
+    from insyn.model import formatting
 
     def babel(value: int) -> str:
         if value < 1_000_000:
@@ -675,18 +675,19 @@ def test_trails_pages_follow_a_swapped_graph(corpus: Corpus) -> None:
     per-graph names and links must not outlive it."""
     import dataclasses
 
-    from insyn.pages import SiteView
+    from insyn.pages.site import SiteView
+    from insyn.pages.trail_filter import TrailFilter
+    from insyn.pages.trails import trails_page
     from insyn.pipeline import read_site
-    from insyn.trails import TrailFilter, trails_page
 
     write_money_corpus(corpus)
     graph = read_site(corpus.content, corpus.data).graph
     assert graph is not None
     site = SiteView(graph, [], {})
-    (before,) = trails_page(TrailFilter("applied", 2008), site)["sections"]
+    (before,) = trails_page(TrailFilter("applied", 2008), site).sections
     renamed = dataclasses.replace(graph.projects["p1"], name="Nytt & bättre namn")
     site.graph = dataclasses.replace(graph, projects={**graph.projects, "p1": renamed})
-    (after,) = trails_page(TrailFilter("applied", 2008), site)["sections"]
+    (after,) = trails_page(TrailFilter("applied", 2008), site).sections
     for shown in (after.diagram, after.rows):
         assert "Nytt &amp; bättre namn" in shown
         assert graph.projects["p1"].name not in shown

@@ -31,14 +31,14 @@ MISSING = skip_unless_available(axe=True)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    import insyn.trails
+    import insyn.pages.trails
     from tests.test_trails import build_in_process, write_period_corpus
 
     corpus = Corpus(tmp_path_factory.mktemp("trails-site"))
     corpus.write_data()
     write_period_corpus(corpus)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(insyn.trails, "DETAIL_LIMIT", 1)
+        patch.setattr(insyn.pages.trails, "DETAIL_LIMIT", 1)
         yield build_in_process(corpus)
 
 

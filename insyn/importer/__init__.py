@@ -12,7 +12,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from insyn.ids import MAX_ID_LENGTH, slugify
 from insyn.importer.body import build_body
 from insyn.importer.dates import infer_year
 from insyn.importer.draft import Draft
@@ -21,8 +20,9 @@ from insyn.importer.funding import read_funding
 from insyn.importer.orgs import Directory
 from insyn.importer.output import render_draft
 from insyn.importer.reading import UnreadableDocument, read_document
-from insyn.load import display
-from insyn.yamlsource import YamlError
+from insyn.model.ids import MAX_ID_LENGTH, slugify
+from insyn.sources.load import display
+from insyn.sources.yamlsource import YamlError
 
 __all__ = ["ImportedDocument", "import_document", "import_files"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from insyn.amounts import parse_amount
 from insyn.importer.dates import YEAR
 from insyn.importer.draft import Draft, FundingDraft
 from insyn.importer.orgs import Directory, Organisation
+from insyn.model.amounts import parse_amount
 
 AMOUNT = re.compile(
     r"(?<![\d,.])(?:\d{1,3}(?:[ .]\d{3})+|\d+)(?:,\d+)?\s*"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from insyn.load import read_organisations
+from insyn.sources.load import read_organisations
 
 _SUFFIXES = ("stadsdelsnämnd", "stadsdelsförvaltning", "stadsdelsnämnden", "stadsdelsförvaltningen")
 

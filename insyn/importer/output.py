@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from insyn.importer.draft import Draft, FundingDraft
-from insyn.schema import load_schema
+from insyn.sources.schema import load_schema
 
 
 def _q(value: str) -> str:

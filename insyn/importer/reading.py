@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from insyn.files import UnsafeFile, read_regular_file
+from insyn.sources.files import UnsafeFile, read_regular_file
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 #: A .docx is a zip of XML; python-docx holds all of it unpacked, and the XML parsed

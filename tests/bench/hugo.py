@@ -41,7 +41,9 @@ from typing import Any
 
 import yaml
 
-from insyn.formatting import (
+from insyn.graph.link import SiteGraph
+from insyn.model import DISTRICT, FUNDER, STATUSES, Decision, FundingLine, Project
+from insyn.model.formatting import (
     KIND_WORDS,
     ORGANISATION_TYPE_WORDS,
     OUTCOME_WORDS,
@@ -49,8 +51,6 @@ from insyn.formatting import (
     STATUS_TOTALS,
     STATUS_WORDS,
 )
-from insyn.link import SiteGraph
-from insyn.model import DISTRICT, FUNDER, STATUSES, Decision, FundingLine, Project
 from insyn.pipeline import read_site
 
 ROOT = Path(__file__).resolve().parents[2]

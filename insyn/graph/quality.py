@@ -1,0 +1,231 @@
+"""Data-quality warnings: places where the sources contradict themselves.
+
+These are not errors — the site can be built — but each is a finding a
+reader should know about, so `check` reports them and `--strict` fails on
+them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from insyn.graph.link import LinkedContent
+from insyn.model import DISTRICT, Decision, Project
+from insyn.model.formatting import amount, date
+from insyn.model.problems import Problems
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A data-quality warning, kept for the pages that show them publicly.
+
+    `message` is what `check` prints (English, like every problem); `public`
+    says the same to readers in Swedish. Both are written here, side by side,
+    so they cannot drift apart.
+    """
+
+    path: str
+    line: int
+    message: str
+    entity_kind: str
+    entity_id: str
+    public: str
+    #: what `check` prints at the end of the line (`[meeting-before-report]`), and what a
+    #: file's `acknowledged` names to say its `notes` explain the finding
+    code: str = ""
+
+
+def find_quality_issues(content: LinkedContent) -> list[Finding]:
+    findings: list[Finding] = []
+    for decision in content.decisions.values():
+        findings += _decision_dates(decision)
+        findings += _decision_district_active(decision, content)
+        findings += _funding_project_listed(decision)
+    for project in content.projects.values():
+        findings += _project_period(project)
+    findings += _budget_against_applied(content)
+    findings += _declared_twice(content)
+    return sorted(findings, key=lambda f: (f.path, f.line, f.message))
+
+
+#: Every code a finding can have: what `acknowledged` may name (the schemas list them too).
+CODES = (
+    "meeting-before-report",
+    "meeting-long-after-report",
+    "district-inactive",
+    "project-not-listed",
+    "end-before-start",
+    "budget-not-applied",
+    "line-declared-twice",
+)
+
+
+def report(findings: list[Finding], problems: Problems, content: LinkedContent) -> None:
+    """Each finding as a warning with its code; one the file's `acknowledged` names (its
+    `notes` explain it) is still printed, but does not fail `check --strict`."""
+    for finding in findings:
+        entities = content.decisions if finding.entity_kind == "decision" else content.projects
+        entity = entities.get(finding.entity_id) if finding.entity_kind != "org" else None
+        known = finding.code in getattr(entity, "acknowledged", ())
+        problems.warning(
+            finding.path, finding.line, finding.message, finding.code, acknowledged=known
+        )
+
+
+def _decision_dates(decision: Decision) -> list[Finding]:
+    meeting, report_date = decision.meeting, decision.document_date
+    if meeting is None or report_date is None:
+        return []
+    line = decision.origin.line("meeting")
+    days = (meeting - report_date).days
+    if days < 0:
+        message = (
+            f"the meeting ({meeting.isoformat()}) is {-days} days before the report's date "
+            f"({report_date.isoformat()}): one of the dates is probably wrong; "
+            "explain it in 'notes' and name this code in 'acknowledged'"
+        )
+        code = "meeting-before-report"
+        public = (
+            f"Sammanträdet ({date(meeting)}) ligger {-days} dagar före tjänsteutlåtandets datum "
+            f"({date(report_date)}). Ett av datumen är troligen fel."
+        )
+    elif days > 366:
+        message = (
+            f"the meeting ({meeting.isoformat()}) is more than a year after the report's date "
+            f"({report_date.isoformat()}): one of the dates is probably wrong"
+        )
+        code = "meeting-long-after-report"
+        public = (
+            f"Sammanträdet ({date(meeting)}) ligger mer än ett år efter tjänsteutlåtandets datum "
+            f"({date(report_date)}). Ett av datumen är troligen fel."
+        )
+    else:
+        return []
+    return [Finding(decision.origin.path, line, message, "decision", decision.id, public, code)]
+
+
+def _decision_district_active(decision: Decision, content: LinkedContent) -> list[Finding]:
+    district = content.organisations.get(decision.district)
+    if district is None or district.type != DISTRICT or district.active is None:
+        return []
+    first, last = district.active.first, district.active.last
+    if (first and decision.year < first) or (last and decision.year > last):
+        span = f"{first or '…'}–{last or '…'}"
+        return [
+            Finding(
+                decision.origin.path,
+                decision.origin.line("district"),
+                f"district '{district.id}' was active {span}, "
+                f"but the decision is from {decision.year}",
+                "decision",
+                decision.id,
+                f"Stadsdelsnämnden fanns {span}, men beslutet är från {decision.year}.",
+                "district-inactive",
+            )
+        ]
+    return []
+
+
+def _funding_project_listed(decision: Decision) -> list[Finding]:
+    findings = []
+    for line in decision.funding:
+        if line.project_id and line.project_id not in decision.projects:
+            findings.append(
+                Finding(
+                    decision.origin.path,
+                    decision.origin.line("funding", line.index, "project"),
+                    f"funding[{line.index}] is for project '{line.project_id}', which is not in "
+                    "this decision's 'projects'",
+                    "decision",
+                    decision.id,
+                    f"Finansieringsrad {line.index + 1} gäller projektet {line.project_id}, "
+                    "som inte står bland beslutets projekt.",
+                    "project-not-listed",
+                )
+            )
+    return findings
+
+
+def _project_period(project: Project) -> list[Finding]:
+    if project.start and project.end and project.end.last_day() < project.start.first_day():
+        return [
+            Finding(
+                project.origin.path,
+                project.origin.line("end"),
+                f"the project ends ({project.end.iso()}) before it starts ({project.start.iso()})",
+                "project",
+                project.id,
+                f"Projektet slutar ({project.end.iso()}) innan det börjar ({project.start.iso()}).",
+                "end-before-start",
+            )
+        ]
+    return []
+
+
+def _budget_against_applied(content: LinkedContent) -> list[Finding]:
+    applied: dict[tuple[str, int], int] = defaultdict(int)
+    all_lines = [ln for d in content.decisions.values() for ln in d.funding]
+    all_lines += [ln for p in content.projects.values() for ln in p.funding]
+    for line in all_lines:
+        if line.status == "applied" and line.project_id:
+            applied[(line.project_id, line.year)] += line.amount
+    findings = []
+    for project in content.projects.values():
+        budget: dict[int, int] = defaultdict(int)
+        first_index: dict[int, int] = {}
+        for index, item in enumerate(project.budget):
+            budget[item.year] += item.amount
+            first_index.setdefault(item.year, index)
+        for year, total in sorted(budget.items()):
+            asked = applied.get((project.id, year))
+            if asked is not None and asked != total:
+                findings.append(
+                    Finding(
+                        project.origin.path,
+                        project.origin.line("budget", first_index[year]),
+                        f"the budget for {year} adds up to {total} kr, but {asked} kr is applied "
+                        f"for in {year}",
+                        "project",
+                        project.id,
+                        f"Budgeten för {year} summerar till {amount(total)}, "
+                        f"men det sökta beloppet för {year} är {amount(asked)}.",
+                        "budget-not-applied",
+                    )
+                )
+    return findings
+
+
+def _declared_twice(content: LinkedContent) -> list[Finding]:
+    on_decisions: dict[tuple[object, ...], list[tuple[Decision, int]]] = defaultdict(list)
+    for decision in content.decisions.values():
+        for other in decision.funding:
+            key = (
+                other.project_id,
+                other.from_id,
+                other.to_id,
+                other.amount,
+                other.year,
+                other.status,
+            )
+            on_decisions[key].append((decision, other.line))
+    findings = []
+    for project in content.projects.values():
+        for line in project.funding:
+            key = (project.id, line.from_id, line.to_id, line.amount, line.year, line.status)
+            for decision, other_line in on_decisions.get(key, []):
+                findings.append(
+                    Finding(
+                        project.origin.path,
+                        line.line,
+                        f"funding[{line.index}] is also declared on decision '{decision.id}' "
+                        f"({decision.origin.path}:{other_line}); a line is counted once, where "
+                        "it is declared: remove one of them",
+                        "project",
+                        project.id,
+                        f"Finansieringsrad {line.index + 1} finns också i beslutet {decision.id}. "
+                        "En rad ska bara finnas på ett ställe.",
+                        "line-declared-twice",
+                    )
+                )
+    return findings

@@ -1,0 +1,194 @@
+"""Stage 2, validate: structure from the schemas, ids, and rules within one file.
+
+Rules that need the whole corpus (references, defaults, contradictions
+between files) belong to `link` and `quality`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from insyn.model.ids import is_valid_id, slugify
+from insyn.model.problems import Problems
+from insyn.sources.load import DECISION, PROJECT, LoadedSources, SourceCache, SourceFile
+from insyn.sources.schema import check_structure
+from insyn.sources.yamlsource import YamlDocument
+
+
+@dataclass
+class ValidSources:
+    """The parts of the loaded sources that are fit to become model objects."""
+
+    organisations: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    settings: YamlDocument | None = None
+    files: list[SourceFile] = field(default_factory=list)
+    #: every organisation id written in the file, valid entry or not
+    declared_organisations: set[str] = field(default_factory=set)
+
+
+def validate(
+    sources: LoadedSources, problems: Problems, cache: SourceCache | None = None
+) -> ValidSources:
+    valid = ValidSources()
+    _validate_organisations(sources, valid, problems)
+    if sources.settings is not None and check_structure(
+        "site",
+        sources.settings.data,
+        sources.settings_path,
+        sources.settings.line_of,
+        problems,
+    ):
+        valid.settings = sources.settings
+    seen: dict[tuple[str, str], str] = {}
+    for source in sources.files:
+        if not _stem_ok(source, problems):
+            continue
+        key = (source.kind, source.stem)
+        if key in seen:  # only possible on case-insensitive file systems
+            problems.error(source.path, 1, f"duplicate {source.kind} id '{source.stem}'")
+            continue
+        seen[key] = source.path
+        cache_key = (source.kind, source.path, source.digest)
+        entry = cache.get(cache_key) if cache is not None else None
+        if entry is None or cache is None:
+            ok = validate_file(source, problems)
+        else:
+            if entry.valid is None:
+                found = Problems()
+                entry.valid = validate_file(source, found)
+                entry.valid_problems = tuple(found.items)
+                cache.completed(cache_key)
+            problems.items.extend(entry.valid_problems)
+            ok = entry.valid
+        if ok:
+            valid.files.append(source)
+    return valid
+
+
+def validate_file(source: SourceFile, problems: Problems) -> bool:
+    """The rules within one file (its structure, dates, source); True when it is usable."""
+    if not check_structure(source.kind, source.data, source.path, source.front.line_of, problems):
+        return False
+    if source.kind == DECISION and not (
+        _decision_dates_ok(source, problems) and _source_ok(source, problems)
+    ):
+        return False
+    return not (source.kind == PROJECT and not _project_dates_ok(source, problems))
+
+
+def _stem_ok(source: SourceFile, problems: Problems) -> bool:
+    if is_valid_id(source.stem):
+        return True
+    suggestion = slugify(source.stem)
+    hint = f": rename it to '{suggestion}.md'" if suggestion else ""
+    problems.error(
+        source.path,
+        1,
+        f"file name '{source.stem}.md' is not a valid id (lowercase a-z, 0-9 and single "
+        f"hyphens, at most 80 characters){hint}",
+    )
+    return False
+
+
+def _decision_dates_ok(source: SourceFile, problems: Problems) -> bool:
+    data = source.data
+    meeting, year = data.get("meeting"), data.get("year")
+    if meeting is None and year is None:
+        problems.error(
+            source.path,
+            source.line(),
+            "missing 'meeting' (YYYY-MM-DD) or 'year': a decision needs one of them",
+        )
+        return False
+    if isinstance(meeting, str) and isinstance(year, int) and int(meeting[:4]) != year:
+        problems.error(
+            source.path,
+            source.line("year"),
+            f"year {year} does not match the meeting date {meeting}: remove 'year' "
+            "(the meeting date gives it)",
+        )
+        return False
+    return True
+
+
+def _source_ok(source: SourceFile, problems: Problems) -> bool:
+    """`source` is a web address or a file under assets/ — never a path out of the site,
+    and never a `javascript:` or `data:` link."""
+    value = source.data.get("source")
+    if not isinstance(value, str) or value.startswith(("https://", "http://")):
+        return True
+    path = PurePosixPath(value.lstrip("/"))
+    scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value)
+    # A browser decodes %2e%2e to '..' in a path, so encoded dots and slashes climb too.
+    encoded = re.search(r"%(2e|2f|5c)", value, re.IGNORECASE)
+    if scheme or encoded or "\\" in value or ".." in path.parts or not path.parts:
+        problems.error(
+            source.path,
+            source.line("source"),
+            f"source: '{value}' must be a web address (https://...) or a file under assets/, "
+            "e.g. assets/dokument/beslut.pdf",
+        )
+        return False
+    return True
+
+
+def _project_dates_ok(source: SourceFile, problems: Problems) -> bool:
+    ok = True
+    for key in ("start", "end"):
+        value = source.data.get(key)
+        if value is None:
+            continue
+        parts = [int(p) for p in str(value).split("-")]
+        try:
+            if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+                raise ValueError("month")
+            if len(parts) == 3:
+                dt.date(*parts)
+        except ValueError:
+            problems.error(source.path, source.line(key), f"{key}: '{value}' is not a real date")
+            ok = False
+    return ok
+
+
+def _validate_organisations(
+    sources: LoadedSources, valid: ValidSources, problems: Problems
+) -> None:
+    document = sources.organisations
+    if document is None:
+        return
+    shown = sources.organisations_path
+    if document.data is None:
+        problems.error(shown, 1, "no organisations: the file must be a list of organisations")
+        return
+    if not isinstance(document.data, list):
+        check_structure("organisations", document.data, shown, document.line_of, problems)
+        return
+    check_structure("organisations", document.data, shown, document.line_of, problems)
+    # Entries with errors of their own are left out; the rest are still usable,
+    # so one typo does not turn every reference to every organisation red.
+    bad = {p.line for p in problems.errors if p.path == shown}
+    first_line: dict[str, int] = {}
+    lines_of_entry: dict[object, set[int]] = defaultdict(set)
+    for path, ln in document.lines.items():
+        if path:
+            lines_of_entry[path[0]].add(ln)
+    for index, entry in enumerate(document.data):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            valid.declared_organisations.add(entry["id"])
+        entry_lines = lines_of_entry.get(index, set())
+        if not isinstance(entry, dict) or entry_lines & bad:
+            continue
+        org_id = str(entry.get("id"))
+        if org_id in first_line:
+            problems.error(
+                shown,
+                document.line_of((index, "id")),
+                f"duplicate organisation id '{org_id}' (first at line {first_line[org_id]})",
+            )
+            continue
+        first_line[org_id] = document.line_of((index, "id"))
+        valid.organisations.append((index, entry))
