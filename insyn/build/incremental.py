@@ -202,6 +202,9 @@ def _build(
         outputs = plan_outputs(graph)
         bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
         renderer = Renderer(graph, result.findings, history, bodies)
+    reads_loaded = manifest is not None and manifest.fingerprint == fingerprint
+    if reads_loaded:
+        manifest = load_manifest(out, with_reads=True)  # what each output read
     previous = manifest.files if manifest is not None else {}
     versions = Versions(graph, result.findings, history)
     if manifest is None or manifest.fingerprint != fingerprint:
@@ -237,7 +240,7 @@ def _build(
     def keep_manifest() -> None:
         """The swap failed and left `--out` as it was: the old manifest still describes it."""
         if manifest is not None:
-            save_manifest(out, manifest)
+            save_manifest(out, manifest, with_reads=reads_loaded)
 
     try:
         # The old manifest describes `--out`, which stays as it is until the swap: it is

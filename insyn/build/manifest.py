@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from insyn.build import cachefile
@@ -28,9 +28,12 @@ from insyn.model.problems import Problem
 from insyn.sources.files import PROJECT_ROOT, Stamp, inside, stamp, walk_files
 from insyn.sources.load import SourceCache
 
+NO_READS: Reads = frozenset()
+
 CACHE_FOLDER = ".cache"
 SOURCE_CACHE = "sources.pickle"
 MANIFEST_FILE = "manifest.pickle"
+READS_FILE = "reads.pickle"
 #: The project whose templates and assets every page reads.
 PROJECT = PROJECT_ROOT
 #: Bumped when the manifest's layout changes.
@@ -169,25 +172,73 @@ def manifest_path(out: Path) -> Path:
     return cache_folder(out) / MANIFEST_FILE
 
 
+def reads_path(out: Path) -> Path:
+    return cache_folder(out) / READS_FILE
+
+
+@dataclass(frozen=True)
+class RecordedReads:
+    """What each output read and each key's digest: the larger half of a manifest, kept
+    in a file of its own, so that a build with nothing to do never unpickles it."""
+
+    #: the manifest it belongs with (its `started_ns`)
+    build: int
+    reads: dict[str, Reads]
+    versions: dict[Key, str]
+
+
 def _is_manifest(value: object) -> bool:
     return isinstance(value, Manifest) and isinstance(value.files, dict)
 
 
-def load_manifest(out: Path) -> Manifest | None:
+def _is_reads(value: object) -> bool:
+    return isinstance(value, RecordedReads) and isinstance(value.reads, dict)
+
+
+def load_manifest(out: Path, with_reads: bool = False) -> Manifest | None:
+    """The last build's manifest; `with_reads`: with what each output read and the keys'
+    digests too (None when those are missing or from another build)."""
     manifest = cachefile.load(manifest_path(out), _is_manifest)
     if manifest is None or manifest.out != str(out.resolve()):
         return None
     assert isinstance(manifest, Manifest)
-    return manifest
+    if not with_reads:
+        return manifest
+    recorded = cachefile.load(reads_path(out), _is_reads)
+    if not isinstance(recorded, RecordedReads) or recorded.build != manifest.started_ns:
+        return None
+    files = {
+        path: replace(record, reads=recorded.reads.get(path, NO_READS))
+        for path, record in manifest.files.items()
+    }
+    return replace(manifest, files=files, versions=recorded.versions)
 
 
-def save_manifest(out: Path, manifest: Manifest) -> None:
-    cachefile.save(manifest_path(out), manifest)
+def save_manifest(out: Path, manifest: Manifest, with_reads: bool = True) -> None:
+    """The manifest in two files: what a build with nothing to do compares, and the reads
+    (not `with_reads`: a manifest loaded without them; the next build that needs them
+    then finds none and renders everything)."""
+    if not with_reads:
+        cachefile.save(manifest_path(out), manifest)
+        return
+    recorded = RecordedReads(
+        manifest.started_ns,
+        {path: record.reads for path, record in manifest.files.items() if record.reads},
+        manifest.versions,
+    )
+    light = replace(
+        manifest,
+        files={path: replace(r, reads=NO_READS) for path, r in manifest.files.items()},
+        versions={},
+    )
+    cachefile.save(reads_path(out), recorded)
+    cachefile.save(manifest_path(out), light)
 
 
 def forget_manifest(out: Path) -> None:
     """Before `--out` changes, so that a crash mid-way never leaves a manifest that lies."""
     cachefile.remove(manifest_path(out))
+    cachefile.remove(reads_path(out))
 
 
 def _is_source_cache(value: object) -> bool:
