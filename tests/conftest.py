@@ -169,6 +169,22 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["INSYN_CACHE_DIR"] = before
 
 
+#: The day the tests' builds take as today (`graph.quality.today`): 1 January 2025, so
+#: that a planned period counts as passed or not the same way on any day the tests run.
+TEST_TODAY = "1735689600"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today() -> Iterator[str]:
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = TEST_TODAY
+    yield TEST_TODAY
+    if before is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's builds (and the commands it runs) keep their caches in a folder of the

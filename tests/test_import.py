@@ -85,9 +85,18 @@ def load(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def funding_facts(data: dict[str, Any]) -> list[tuple[str, int, int, str]]:
+    """The lines with a stated sum, each by payer, sum, year and status. The import reads
+    sums from the text; a line the source names without one, and who shares joint money
+    beyond its first payer, are the editor's reading of the shipped file."""
     return sorted(
-        (line["from"], line["amount"], line["year"], line["status"])
+        (
+            line["from"] if isinstance(line["from"], str) else line["from"][0],
+            line["amount"],
+            line["year"],
+            line["status"],
+        )
         for line in data.get("funding", [])
+        if "amount" in line
     )
 
 

@@ -54,7 +54,8 @@ REQUIRED: dict[str, set[str]] = {
     "organisation": {"id", "name", "type"},
     "decision": {"title", "district", "kind"},
     "project": {"name", "owner"},
-    "funding_line": {"from", "amount", "year", "status"},
+    # `amount` and `year` are left out when the source does not state them (section 6)
+    "funding_line": {"from", "status"},
 }
 
 ENUMS: dict[str, list[str]] = {

@@ -432,7 +432,7 @@ def test_decision_page_shows_every_field(site: Path) -> None:
             "Hässelby-Vällingby",
             "2008",
             f"100{NBSP}000{NBSP}kr",
-            "egen finansiering/medfinansiering",
+            "Egen insats",  # the district's own money, not funding from a funder
             project,
         ],
     ]
@@ -522,7 +522,8 @@ def test_project_page(site: Path) -> None:
     facts = {d.find("dt").text: d.find("dd") for d in m.find("dl", class_="fakta").find_all("div")}
     assert facts["Projektägare"].links() == ["/stadsdelar/hasselby-vallingby/"]
     assert facts["Period"].text == "februari 2008–2008"
-    assert facts["Status"].text == "Pågående"
+    # Its period (to 2008) has passed: the status is what the source said, not a fact now.
+    assert facts["Status"].text == "Enligt källan: pågående (februari 2008–2008)"
     assert facts["Partner"].links() == ["/organisationer/framnas/", "/organisationer/kvinnojouren/"]
     assert facts["Målgrupper"].text == "kvinnor över 18 år"
     parts = m.find("section", aria_labelledby="delar")
@@ -620,9 +621,9 @@ def test_district_page(site: Path) -> None:
 def test_funder_pages_and_the_funder_list(site: Path) -> None:
     m = main(site, "/finansiarer/")
     links = m.find("table").find("tbody").links()
-    # Every payer, each linked to its one page: funders, districts, organisations.
+    # Every payer, each linked to its one page: funders, districts, organisations; not
+    # Hässelby-Vällingby, whose only money is its own (contract section 6).
     assert links == [
-        "/stadsdelar/hasselby-vallingby/",
         "/organisationer/kvinnojouren/",
         "/finansiarer/lansstyrelsen/",
         "/stadsdelar/skarholmen/",
@@ -652,7 +653,10 @@ def test_funder_pages_and_the_funder_list(site: Path) -> None:
     refs = funder.find("section", aria_labelledby="beslut")
     assert refs.links()[:1] and "/beslut/samtalsgrupper/" in refs.links()
     idle = main(site, "/finansiarer/arvsfonden/")
-    assert "Inga belopp från Allmänna arvsfonden är registrerade." in idle.text
+    assert (
+        "Inga finansieringsrader där Allmänna arvsfonden ensam betalar finns på webbplatsen."
+        in idle.text
+    )
 
 
 def test_year_pages(site: Path) -> None:

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from insyn.graph.funding import check_answers, funding_lines
 from insyn.graph.ledger import Ledger
+from insyn.graph.resolve import Resolver
 from insyn.model import (
     DISTRICT,
     BudgetLine,
     Decision,
-    FundingLine,
     Organisation,
     Origin,
     Outcome,
@@ -29,11 +30,9 @@ from insyn.model import (
     ProjectPart,
     SiteSettings,
 )
-from insyn.model.problems import Problems, did_you_mean
+from insyn.model.problems import Problems
 from insyn.sources.load import DECISION, PROJECT, LoadedSources, SourceFile
 from insyn.sources.validate import ValidSources
-
-KIND_WORD = {DECISION: "decision", PROJECT: "project"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,10 @@ class SiteGraph:
     @property
     def years(self) -> list[int]:
         """Every year with a decision or money."""
-        return sorted(set(self.decisions_by_year) | {ln.year for ln in self.ledger.lines})
+        return sorted(
+            set(self.decisions_by_year)
+            | {ln.year for ln in self.ledger.lines if ln.year is not None}
+        )
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -126,142 +128,18 @@ def build_organisations(valid: ValidSources, sources: LoadedSources) -> dict[str
     return dict(sorted(result.items()))
 
 
-class _Resolver:
-    """Checks references and reports each broken one at its own line."""
-
-    def __init__(
-        self,
-        organisations: dict[str, Organisation],
-        declared_organisations: set[str],
-        stems: dict[str, set[str]],
-        drafts: dict[str, set[str]],
-        problems: Problems,
-    ) -> None:
-        self.organisations = organisations
-        self.declared = declared_organisations
-        self.stems = stems
-        self.drafts = drafts
-        self.problems = problems
-        #: False when data/organisations.yaml could not be read: that one error is enough.
-        self.organisations_readable = True
-
-    def organisation(
-        self,
-        source: SourceFile,
-        path: tuple[str | int, ...],
-        org_id: str,
-        want_type: str | None = None,
-    ) -> bool:
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(
-            ".[", "["
-        )
-        line = source.line(*path)
-        org = self.organisations.get(org_id)
-        if org is None:
-            if org_id in self.declared or not self.organisations_readable:
-                return False  # the entry or the whole file is broken and reported there
-            self.problems.error(
-                source.path,
-                line,
-                f"{where}: unknown organisation '{org_id}'"
-                f"{did_you_mean(org_id, self.organisations)}"
-                " (organisations are listed in data/organisations.yaml)",
-            )
-            return False
-        if want_type and org.type != want_type:
-            same_type = [o.id for o in self.organisations.values() if o.type == want_type]
-            self.problems.error(
-                source.path,
-                line,
-                f"{where}: '{org_id}' is of type '{org.type}', but a {want_type} is needed"
-                f"{did_you_mean(org_id, same_type)}",
-            )
-            return False
-        return True
-
-    def content(
-        self, source: SourceFile, path: tuple[str | int, ...], kind: str, target: str
-    ) -> bool:
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(
-            ".[", "["
-        )
-        line = source.line(*path)
-        if target not in self.stems.get(kind, set()):
-            folder = "content/decisions" if kind == DECISION else "content/projects"
-            self.problems.error(
-                source.path,
-                line,
-                f"{where}: unknown {KIND_WORD[kind]} '{target}'"
-                f"{did_you_mean(target, self.stems.get(kind, set()))} (no {folder}/{target}.md)",
-            )
-            return False
-        if target in self.drafts.get(kind, set()) and not source.data.get("draft"):
-            self.problems.error(
-                source.path,
-                line,
-                f"{where}: {KIND_WORD[kind]} '{target}' is a draft and will not be published; "
-                "publish it first or mark this file as a draft too",
-            )
-            return False
-        return True
-
-
-def _funding_lines(
-    source: SourceFile,
-    resolver: _Resolver,
-    default_to: str,
-    default_project: str | None,
-    own_project: str | None,
-) -> tuple[tuple[FundingLine, ...], bool]:
-    lines: list[FundingLine] = []
-    ok = True
-    origin = Origin(source.path, source.front.lines, source.digest)
-    for index, raw in enumerate(source.data.get("funding") or []):
-        ok &= resolver.organisation(source, ("funding", index, "from"), raw["from"])
-        to_id = raw.get("to", default_to)
-        if "to" in raw:
-            ok &= resolver.organisation(source, ("funding", index, "to"), to_id)
-        project_id = raw.get("project", default_project)
-        if own_project is not None and "project" in raw and raw["project"] != own_project:
-            resolver.problems.error(
-                source.path,
-                source.line("funding", index, "project"),
-                f"funding[{index}].project: a project's own funding lines belong to it; "
-                f"remove 'project: {raw['project']}' or declare the line on '{raw['project']}'",
-            )
-            ok = False
-        elif "project" in raw and own_project is None:
-            ok &= resolver.content(source, ("funding", index, "project"), PROJECT, project_id)
-        lines.append(
-            FundingLine(
-                source_kind=source.kind,
-                source_id=source.stem,
-                index=index,
-                from_id=raw["from"],
-                to_id=to_id,
-                amount=raw["amount"],
-                year=raw["year"],
-                status=raw["status"],
-                project_id=project_id,
-                note=raw.get("note"),
-                origin=origin,
-            )
-        )
-    return tuple(lines), ok
-
-
 def _people(raw: Any, phone: bool = False) -> tuple[Person, ...]:
     return tuple(Person(p["name"], title=p.get("title")) for p in raw or [])
 
 
-def build_decision(source: SourceFile, resolver: _Resolver) -> Decision | None:
+def build_decision(source: SourceFile, resolver: Resolver) -> Decision | None:
     data = source.data
     ok = resolver.organisation(source, ("district",), data["district"], DISTRICT)
     projects = _tuple(data.get("projects"))
     for index, project_id in enumerate(projects):
         ok &= resolver.content(source, ("projects", index), PROJECT, project_id)
     default_project = projects[0] if len(projects) == 1 else None
-    funding, funding_ok = _funding_lines(source, resolver, data["district"], default_project, None)
+    funding, funding_ok = funding_lines(source, resolver, data["district"], default_project, None)
     if not (ok and funding_ok):
         return None
     meeting = _date(data.get("meeting"))
@@ -272,7 +150,9 @@ def build_decision(source: SourceFile, resolver: _Resolver) -> Decision | None:
         title=data["title"],
         district=data["district"],
         kind=data["kind"],
-        year=meeting.year if meeting else int(data["year"]),
+        # `year` beside `meeting`: the year it is filed under, for a meeting date that its
+        # notes explain is wrong (`validate` requires the notes).
+        year=int(data["year"]) if data.get("year") is not None else meeting.year,  # type: ignore[union-attr]
         origin=Origin(source.path, source.front.lines, source.digest),
         body=source.body,
         body_line=source.body_line,
@@ -296,7 +176,7 @@ def build_decision(source: SourceFile, resolver: _Resolver) -> Decision | None:
     )
 
 
-def build_project(source: SourceFile, resolver: _Resolver) -> Project | None:
+def build_project(source: SourceFile, resolver: Resolver) -> Project | None:
     data = source.data
     ok = resolver.organisation(source, ("owner",), data["owner"])
     partners = _tuple(data.get("partners"))
@@ -309,7 +189,7 @@ def build_project(source: SourceFile, resolver: _Resolver) -> Project | None:
                 source, ("parts", index, "organisation"), part["organisation"]
             )
         parts.append(ProjectPart(part["name"], part.get("organisation"), part.get("description")))
-    funding, funding_ok = _funding_lines(source, resolver, data["owner"], source.stem, source.stem)
+    funding, funding_ok = funding_lines(source, resolver, data["owner"], source.stem, source.stem)
     if not (ok and funding_ok):
         return None
     return Project(
@@ -368,7 +248,7 @@ def relink(
         PROJECT: {p.id for p in content.projects.values() if p.draft},
     }
     stems = {DECISION: set(content.decisions), PROJECT: set(content.projects)}
-    resolver = _Resolver(content.organisations, set(content.organisations), stems, drafts, problems)
+    resolver = Resolver(content.organisations, set(content.organisations), stems, drafts, problems)
     if source.kind == DECISION:
         return build_decision(source, resolver)
     return build_project(source, resolver)
@@ -382,7 +262,7 @@ def link(
     for source in sources.files:
         if source.data.get("draft") is True:
             drafts[source.kind].add(source.stem)
-    resolver = _Resolver(
+    resolver = Resolver(
         organisations, valid.declared_organisations, sources.stems, drafts, problems
     )
     document = sources.organisations
@@ -399,6 +279,7 @@ def link(
             if project:
                 projects[project.id] = project
     _check_aliases(decisions, projects, problems)
+    check_answers(decisions, projects, problems)
     settings = build_settings(valid, sources.settings_path)
     graph = None
     if settings is not None and not problems.errors:
@@ -452,7 +333,7 @@ def make_graph(
         by_year[decision.year].append(decision.id)
         mentioned = {decision.district}
         for line in decision.funding:
-            mentioned |= {line.from_id, line.to_id}
+            mentioned |= {*line.from_ids, *line.to_ids}
             if line.project_id and decision.id not in by_project[line.project_id]:
                 by_project[line.project_id].append(decision.id)
         for project_id in decision.projects:
@@ -464,7 +345,7 @@ def make_graph(
     for project in projects.values():
         involved = {project.owner, *project.partners}
         involved |= {part.organisation for part in project.parts if part.organisation}
-        involved |= {ln.from_id for ln in project.funding} | {ln.to_id for ln in project.funding}
+        involved |= {org for ln in project.funding for org in (*ln.from_ids, *ln.to_ids)}
         for org_id in sorted(involved):
             projects_by_org[org_id].append(project.id)
     return SiteGraph(

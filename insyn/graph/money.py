@@ -29,7 +29,9 @@ class Pivot:
 
     @property
     def statuses(self) -> list[str]:
-        return [status for status in STATUSES if self.totals.get(status)]
+        return [
+            status for status in STATUSES if self.totals.get(status) or self.totals.unknown(status)
+        ]
 
     def __bool__(self) -> bool:
         return bool(self.rows)
@@ -50,6 +52,11 @@ def pivot(
     ordered = sorted(groups, key=sort_key)
     rows = tuple(PivotRow(k, Totals.of(groups[k])) for k in ordered)
     return Pivot(rows, Totals.of(every))
+
+
+def by_year(lines: Iterable[FundingLine]) -> Pivot:
+    """Sums per year and status; a line without a year is in no yearly sum."""
+    return pivot([ln for ln in lines if ln.year is not None], lambda ln: ln.year)
 
 
 def _none_last(key: Any) -> tuple[bool, Any]:

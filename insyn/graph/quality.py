@@ -7,6 +7,8 @@ them.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,8 +44,10 @@ def find_quality_issues(content: LinkedContent) -> list[Finding]:
         findings += _decision_dates(decision)
         findings += _decision_district_active(decision, content)
         findings += _funding_project_listed(decision)
+    now = today()
     for project in content.projects.values():
         findings += _project_period(project)
+        findings += _project_status(project, now)
     findings += _budget_against_applied(content)
     findings += _declared_twice(content)
     return sorted(findings, key=lambda f: (f.path, f.line, f.message))
@@ -58,7 +62,19 @@ CODES = (
     "end-before-start",
     "budget-not-applied",
     "line-declared-twice",
+    "status-out-of-date",
 )
+
+STATUS_WORDS = {"planned": "planerat", "ongoing": "pågående"}
+
+
+def today() -> dt.date:
+    """The date a build compares planned periods with: `SOURCE_DATE_EPOCH` (the convention
+    of reproducible builds) when set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
 
 
 def report(findings: list[Finding], problems: Problems, content: LinkedContent) -> None:
@@ -163,13 +179,42 @@ def _project_period(project: Project) -> list[Finding]:
     return []
 
 
+def _project_status(project: Project, now: dt.date) -> list[Finding]:
+    """A project still `planned` or `ongoing` when its planned end has passed: the status
+    is what a source said once, not what is so now."""
+    if project.status not in STATUS_WORDS or project.end is None:
+        return []
+    if project.end.last_day() >= now:
+        return []
+    word = STATUS_WORDS[project.status]
+    return [
+        Finding(
+            project.origin.path,
+            project.origin.line("status"),
+            f"status is '{project.status}', but the planned end ({project.end.iso()}) has "
+            "passed: give the status the sources show now, or explain it in 'notes'",
+            "project",
+            project.id,
+            f"Projektet anges som {word} i källan, men den planerade perioden slutade "
+            f"{project.end.iso()}. Hur det gick efter det framgår inte av underlaget.",
+            "status-out-of-date",
+        )
+    ]
+
+
 def _budget_against_applied(content: LinkedContent) -> list[Finding]:
     applied: dict[tuple[str, int], int] = defaultdict(int)
+    unknown: set[tuple[str, int]] = set()
     all_lines = [ln for d in content.decisions.values() for ln in d.funding]
     all_lines += [ln for p in content.projects.values() for ln in p.funding]
     for line in all_lines:
-        if line.status == "applied" and line.project_id:
-            applied[(line.project_id, line.year)] += line.amount
+        if line.status == "applied" and line.project_id and line.year is not None:
+            if line.amount is None:
+                unknown.add((line.project_id, line.year))  # a sum that cannot be compared
+            else:
+                applied[(line.project_id, line.year)] += line.amount
+    for key in unknown:
+        applied.pop(key, None)
     findings = []
     for project in content.projects.values():
         budget: dict[int, int] = defaultdict(int)
@@ -202,8 +247,8 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
         for other in decision.funding:
             key = (
                 other.project_id,
-                other.from_id,
-                other.to_id,
+                other.from_ids,
+                other.to_ids,
                 other.amount,
                 other.year,
                 other.status,
@@ -212,7 +257,7 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
     findings = []
     for project in content.projects.values():
         for line in project.funding:
-            key = (project.id, line.from_id, line.to_id, line.amount, line.year, line.status)
+            key = (project.id, line.from_ids, line.to_ids, line.amount, line.year, line.status)
             for decision, other_line in on_decisions.get(key, []):
                 findings.append(
                     Finding(

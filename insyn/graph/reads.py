@@ -130,12 +130,19 @@ class RecordedEntities(Mapping[str, V], Generic[V]):
         self._kind = kind
         self._all = every
 
+    # The look-ups are the hottest code of a build (hundreds of thousands a site): the
+    # recording is written out in each, without a call.
+
     def __getitem__(self, entity_id: str) -> V:
-        record((self._kind, entity_id))
+        current = RECORDER.current
+        if current is not None:
+            current.add((self._kind, entity_id))
         return self._data[entity_id]
 
     def get(self, entity_id: str, default: Any = None) -> Any:
-        record((self._kind, entity_id))
+        current = RECORDER.current
+        if current is not None:
+            current.add((self._kind, entity_id))
         return self._data.get(entity_id, default)
 
     def __contains__(self, entity_id: object) -> bool:
@@ -161,8 +168,10 @@ class RecordedEntities(Mapping[str, V], Generic[V]):
     def _handed_out(self) -> Iterator[tuple[str, V]]:
         """Each entity as it is handed out: a page that takes the first five reads five."""
         kind = self._kind
+        current = RECORDER.current
         for entity_id, entity in self._data.items():
-            record((kind, entity_id))
+            if current is not None:
+                current.add((kind, entity_id))
             yield entity_id, entity
 
 
@@ -177,11 +186,15 @@ class RecordedIndex(Mapping[Any, list[str]]):
         self._name = name
 
     def __getitem__(self, key: Any) -> list[str]:
-        record((INDEX, self._name, key))
+        current = RECORDER.current
+        if current is not None:
+            current.add((INDEX, self._name, key))
         return self._data[key]
 
     def get(self, key: Any, default: Any = None) -> Any:
-        record((INDEX, self._name, key))
+        current = RECORDER.current
+        if current is not None:
+            current.add((INDEX, self._name, key))
         return self._data.get(key, default)
 
     def __contains__(self, key: object) -> bool:
@@ -226,6 +239,18 @@ class RecordedLedger:
     def received_by(self, org_id: str) -> list[FundingLine]:
         record((LEDGER, "received_by", org_id))
         return self._ledger.received_by(org_id)
+
+    def paid_jointly_by(self, org_id: str) -> list[FundingLine]:
+        record((LEDGER, "paid_jointly_by", org_id))
+        return self._ledger.paid_jointly_by(org_id)
+
+    def received_jointly_by(self, org_id: str) -> list[FundingLine]:
+        record((LEDGER, "received_jointly_by", org_id))
+        return self._ledger.received_jointly_by(org_id)
+
+    def answering(self, decision_id: str) -> list[FundingLine]:
+        record((LEDGER, "answering", decision_id))
+        return self._ledger.answering(decision_id)
 
     def for_project(self, project_id: str) -> list[FundingLine]:
         record((LEDGER, "for_project", project_id))

@@ -116,6 +116,10 @@ class FundingLine:
 
     `to` and `project` are already resolved to their defaults; `source_kind`
     and `source_id` name the decision or project that declares the line.
+    Money paid or received jointly names every member (`from_ids`, `to_ids`);
+    `from_id` and `to_id` are the first of them. `amount` is None when the
+    source names the money but not the sum, `year` when it gives no year: such
+    a line is shown wherever it belongs and added to no total.
     """
 
     source_kind: str
@@ -123,16 +127,39 @@ class FundingLine:
     index: int
     from_id: str
     to_id: str
-    amount: int
-    year: int
+    amount: int | None
+    year: int | None
     status: str
     project_id: str | None
     note: str | None
     origin: Origin
+    from_ids: tuple[str, ...] = ()
+    to_ids: tuple[str, ...] = ()
+    #: the decision whose application this granted or rejected line answers
+    answers: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.from_ids:
+            object.__setattr__(self, "from_ids", (self.from_id,))
+        if not self.to_ids:
+            object.__setattr__(self, "to_ids", (self.to_id,))
 
     @property
     def line(self) -> int:
         return self.origin.line("funding", self.index)
+
+    @property
+    def joint_payer(self) -> bool:
+        return len(self.from_ids) > 1
+
+    @property
+    def joint_recipient(self) -> bool:
+        return len(self.to_ids) > 1
+
+    @property
+    def own(self) -> bool:
+        """Paid by its own recipient(s): a contribution of one's own, not funding from a funder."""
+        return set(self.from_ids) == set(self.to_ids)
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,21 @@ def organisation_type_word(kind: str) -> str:
     return ORGANISATION_TYPE_WORDS.get(kind, kind)
 
 
+#: A line of each status, one and many: "2 beviljanden med okänt belopp".
+UNKNOWN_LINE_WORDS = {
+    "applied": ("ansökan", "ansökningar"),
+    "granted": ("beviljande", "beviljanden"),
+    "rejected": ("avslag", "avslag"),
+    "contributed": ("insats", "insatser"),
+}
+
+
+def unknown_lines(value: int, status: str) -> str:
+    """`2 beviljanden med okänt belopp`: what a sum of `status` leaves out."""
+    one, many = UNKNOWN_LINE_WORDS.get(status, ("rad", "rader"))
+    return f"{count(value, one, many)} med okänt belopp"
+
+
 def count(value: int, one: str, many: str) -> str:
     """`1 beslut`, `3 projekt`: Swedish needs both forms spelled out."""
     return f"{number(value)}{NBSP}{one if value == 1 else many}"
@@ -191,6 +206,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "status_word": status_word,
     "status_heading": status_heading,
     "status_total": status_total,
+    "unknown_lines": unknown_lines,
     "kind_word": kind_word,
     "outcome_word": outcome_word,
     "project_status_word": project_status_word,

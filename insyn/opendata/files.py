@@ -64,6 +64,8 @@ def neutralise(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, (list, tuple)):
+        value = " ".join(str(item) for item in value)  # ids: never a space inside one
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
@@ -89,9 +91,12 @@ LINE_COLUMNS = (
     "to_id",
     "to_name",
     "to_url",
+    "from_ids",
+    "to_ids",
     "amount",
     "year",
     "status",
+    "answers",
     "project_id",
     "project_name",
     "project_url",

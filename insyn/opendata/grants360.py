@@ -41,7 +41,7 @@ def org_identifier(org_id: str) -> str:
 def _sums(lines: list[FundingLine], status: str, with_payer: bool) -> dict[Any, int]:
     sums: dict[Any, int] = defaultdict(int)
     for line in lines:
-        if line.status == status:
+        if line.status == status and line.amount is not None:
             payer = line.from_id if with_payer else ""
             sums[(payer, line.to_id, line.project_id, line.year)] += line.amount
     return dict(sums)
@@ -127,6 +127,20 @@ def grant(
     return record
 
 
+def is_grant(line: FundingLine) -> bool:
+    """A 360Giving grant: granted money with a stated sum and year, from one funder to
+    one recipient. Lines of unknown sum, without a year or jointly paid or received are
+    not (the standard's `amountAwarded` and `awardDate` are required, and a grant has one
+    recipient); `/data/` says so, and `finansiering.json` has them all."""
+    return (
+        line.status == "granted"
+        and line.amount is not None
+        and line.year is not None
+        and not line.joint_payer
+        and not line.joint_recipient
+    )
+
+
 def package(data: OpenData) -> Record:
     """The 360Giving package: metadata the package schema allows, then every granted line.
 
@@ -155,7 +169,5 @@ def package(data: OpenData) -> Record:
     }
     if settings.licence_url:
         result["license"] = settings.licence_url
-    result["grants"] = [
-        grant(data, line, applied, contributed) for line in lines if line.status == "granted"
-    ]
+    result["grants"] = [grant(data, line, applied, contributed) for line in lines if is_grant(line)]
     return result

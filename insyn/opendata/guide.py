@@ -205,7 +205,10 @@ LINE = Table(
     "falt-finansiering",
     "Finansieringsrad (finansiering.csv, finansiering.json och fältet funding)",
     "Ett belopp, ett år, från en organisation till en annan. Varje rad finns en gång, där den "
-    "anges. I CSV-filen är ett tomt värde en tom cell, i JSON null.",
+    "anges. I CSV-filen är ett tomt värde en tom cell, i JSON null. Pengar som flera betalar "
+    "eller tar emot tillsammans, i andelar som källan inte anger, har alla i from_ids och "
+    "to_ids och den första i from_id och to_id; de räknas en gång och ingår inte i någon enskild "
+    "medlems summor.",
     (
         Field(
             "id",
@@ -219,9 +222,33 @@ LINE = Table(
         Field("to_id", TEXT, "Mottagaren: id."),
         Field("to_name", TEXT, "Mottagaren: namn."),
         Field("to_url", URL, "Mottagaren: sida."),
-        Field("amount", INTEGER, "Beloppet i hela kronor."),
-        Field("year", INTEGER, "Budgetåret pengarna gäller."),
+        Field(
+            "from_ids",
+            "lista med id (i CSV åtskilda av mellanslag)",
+            "Alla som betalar: ett id, eller flera när pengarna betalas gemensamt.",
+        ),
+        Field(
+            "to_ids",
+            "lista med id (i CSV åtskilda av mellanslag)",
+            "Alla mottagare: ett id, eller flera när pengarna tas emot gemensamt.",
+        ),
+        Field(
+            "amount",
+            "heltal eller null",
+            "Beloppet i hela kronor; null (tom cell) när källan nämner pengarna men inte "
+            "beloppet. En sådan rad ingår inte i någon summa.",
+        ),
+        Field(
+            "year",
+            "heltal eller null",
+            "Budgetåret pengarna gäller; null när källan inte anger något år.",
+        ),
         Field("status", TEXT, f"{STATUS_MEANING}. Belopp med olika status läggs aldrig ihop."),
+        Field(
+            "answers",
+            TEXT_OR_NULL,
+            "På en beviljad eller avslagen rad: id för beslutet med ansökan som raden besvarar.",
+        ),
         Field("project_id", TEXT_OR_NULL, "Projektet pengarna gäller: id."),
         Field("project_name", TEXT_OR_NULL, "Projektet: namn."),
         Field("project_url", URL_OR_NULL, "Projektet: sida."),
@@ -237,8 +264,10 @@ LINE = Table(
 FUNDERS = Table(
     "falt-finansiarer",
     "Finansiärer (finansiarer.csv)",
-    "En rad per organisation som betalar eller ombeds betala något. Summorna är per status och "
-    "läggs aldrig ihop.",
+    "En rad per organisation som betalar eller ombeds betala något till någon annan. Summorna är "
+    "per status och läggs aldrig ihop. De omfattar rader där organisationen ensam betalar; rader "
+    "med okänt belopp ingår inte i någon summa (men räknas i lines), och pengar som flera "
+    "betalar tillsammans finns bara i finansiering.csv.",
     (
         Field("id", TEXT, "Organisationens id."),
         Field("name", TEXT, "Namn."),
@@ -253,8 +282,8 @@ FUNDERS = Table(
             "Summa egen finansiering eller medfinansiering från organisationen, kronor.",
         ),
         Field("lines", INTEGER, "Antal finansieringsrader."),
-        Field("first_year", INTEGER, "Första budgetår."),
-        Field("last_year", INTEGER, "Sista budgetår."),
+        Field("first_year", "heltal eller null", "Första budgetår (null när ingen rad har år)."),
+        Field("last_year", "heltal eller null", "Sista budgetår (null när ingen rad har år)."),
     ),
 )
 
@@ -262,7 +291,10 @@ DISTRICTS = Table(
     "falt-stadsdelar",
     "Stadsdelar (stadsdelar.csv)",
     "En rad per stadsdelsnämnd. Pengar till nämnden omfattar nämndens egen finansiering av sig "
-    "själv; pengar till andra är det nämnden betalar till andra organisationer.",
+    "själv; pengar till andra är det nämnden betalar till andra organisationer. Summorna "
+    "omfattar rader där nämnden ensam är mottagare eller betalare; rader med okänt belopp ingår "
+    "inte i någon summa, och pengar som flera betalar eller tar emot tillsammans finns bara i "
+    "finansiering.csv.",
     (
         Field("id", TEXT, "Nämndens id."),
         Field("name", TEXT, "Namn."),
@@ -337,8 +369,12 @@ TWIN = Table(
 GRANT = Table(
     "falt-360giving",
     "Bidrag i 360Giving (360giving.json)",
-    "Varje beviljad finansieringsrad (status granted) blir ett bidrag (grant) enligt "
-    "360Giving Data Standard. Övriga statusar är inga bidrag men syns i fälten nedan.",
+    "Varje beviljad finansieringsrad (status granted) med belopp och år, från en finansiär till "
+    "en mottagare, blir ett bidrag (grant) enligt 360Giving Data Standard. Beviljade rader med "
+    "okänt belopp, utan år eller med flera betalare eller mottagare är inga bidrag i "
+    "standardens mening (den kräver belopp, datum och en mottagare) och finns bara i "
+    "finansiering.csv och finansiering.json. Övriga statusar är inga bidrag men syns i fälten "
+    "nedan.",
     (
         Field(
             "id",
@@ -407,7 +443,12 @@ PACKAGE = Table(
         Field("accessURL", URL, "Den här sidan."),
         Field("downloadURL", URL, "Filens adress."),
         Field("license", URL, "Licenstexten."),
-        Field("grants", "lista med bidrag", "Ett bidrag per beviljad finansieringsrad."),
+        Field(
+            "grants",
+            "lista med bidrag",
+            "Ett bidrag per beviljad finansieringsrad med belopp, år, en finansiär och en "
+            "mottagare.",
+        ),
     ),
 )
 

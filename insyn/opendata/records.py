@@ -87,9 +87,12 @@ class OpenData:
             "to_id": receiver.id,
             "to_name": receiver.name,
             "to_url": self.absolute(org_url(receiver)),
+            "from_ids": list(line.from_ids),
+            "to_ids": list(line.to_ids),
             "amount": line.amount,
             "year": line.year,
             "status": line.status,
+            "answers": line.answers,
             "project_id": project.id if project else None,
             "project_name": project.name if project else None,
             "project_url": self.absolute(project_url(project.id)) if project else None,
@@ -248,7 +251,7 @@ class OpenData:
         for org_id in self.ledger.funders():
             org = self.graph.organisations[org_id]
             lines = self.ledger.paid_by(org_id)
-            years = [ln.year for ln in lines]
+            years = [ln.year for ln in lines if ln.year is not None]
             rows.append(
                 {
                     "id": org.id,
@@ -257,8 +260,8 @@ class OpenData:
                     "url": self.absolute(org_url(org)),
                     **_per_status(Totals.of(lines)),
                     "lines": len(lines),
-                    "first_year": min(years),
-                    "last_year": max(years),
+                    "first_year": min(years, default=None),
+                    "last_year": max(years, default=None),
                 }
             )
         return rows
@@ -268,7 +271,7 @@ class OpenData:
         rows = []
         for org in sorted(self.graph.districts, key=lambda o: o.id):
             received = self.ledger.received_by(org.id)
-            to_others = [ln for ln in self.ledger.paid_by(org.id) if ln.to_id != org.id]
+            to_others = [ln for ln in self.ledger.paid_by(org.id) if not ln.own]
             rows.append(
                 {
                     "id": org.id,

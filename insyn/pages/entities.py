@@ -6,9 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from insyn.graph.ledger import Totals
-from insyn.graph.money import Pivot, pivot
+from insyn.graph.money import Pivot, by_year
 from insyn.graph.quality import Finding
 from insyn.model import BudgetLine, Decision, FundingLine, Organisation, Project
+from insyn.pages.answers import Application, applications
 from insyn.pages.choices import chronological, decision_projects
 from insyn.pages.common import HOME, PageContext, decision_url, project_url
 from insyn.pages.kinds import PageKind
@@ -35,6 +36,10 @@ class DecisionPage(PageContext):
     findings: list[Finding]
     edits: EditHistory | None
     source: Source | None
+    #: what the decision applied for, per payer, with the lines that answer it
+    applications: list[Application]
+    #: the decision's granted and rejected lines that answer another's application
+    answers: list[tuple[FundingLine, Decision]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +81,8 @@ def decision(entity: Decision, site: SiteView) -> DecisionPage:
         findings=site.findings("decision", entity.id),
         edits=site.edits(entity.origin),
         source=source,
+        applications=applications(site, entity.id),
+        answers=[(ln, site.decision(ln.answers)) for ln in lines if ln.answers],
         og_type="article",
     )
 
@@ -96,7 +103,7 @@ def project(entity: Project, site: SiteView) -> ProjectPage:
         project=entity,
         lines=lines,
         totals=Totals.of(lines),
-        by_year=pivot(lines, lambda ln: ln.year),
+        by_year=by_year(lines),
         budget=[
             (year, items, sum(i.amount for i in items)) for year, items in sorted(budget.items())
         ],

@@ -73,7 +73,7 @@ def project_fields(
     owner, when a district, and those of the decisions about it) and every year it has
     money or decisions in."""
     owner = site.org(project.owner)
-    years = sorted({*(ln.year for ln in lines), *(d.year for d in timeline)})
+    years = sorted({*(ln.year for ln in lines if ln.year is not None), *(d.year for d in timeline)})
     districts = ([owner.id] if owner.type == DISTRICT else []) + [d.district for d in timeline]
     parts = [
         pagefind_meta("title", project.name),

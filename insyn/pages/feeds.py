@@ -39,6 +39,11 @@ def calendar_url(org: Organisation) -> str:
     return f"{org_url(org)}sammantraden.ics"
 
 
+def _has_meeting(graph: SiteGraph, org: Organisation) -> bool:
+    own = graph.decisions_by_district.get(org.id, [])
+    return any(graph.decisions[d].meeting for d in own)
+
+
 def _involving(graph: SiteGraph, org: Organisation) -> list[str]:
     """A district's own decisions and those that name it; a funder's that name it: newest first."""
     ids = set(graph.decisions_by_org.get(org.id, []))
@@ -202,7 +207,8 @@ def plan(graph: SiteGraph) -> Iterator[tuple[str, PageKind[Organisation], Organi
     for org in sorted(graph.organisations.values(), key=lambda o: o.id):
         if org.type in (DISTRICT, FUNDER):
             yield feed_url(org), ORG_FEED, org
-        if org.type == DISTRICT:
+        if org.type == DISTRICT and _has_meeting(graph, org):
+            # RFC 5545 wants at least one event: a district without one has no calendar
             yield calendar_url(org), CALENDAR, org
 
 

@@ -141,8 +141,8 @@ def year(entity: int, site: SiteView) -> YearPage:
         decisions=site.decisions(graph.decisions_by_year.get(entity, [])),
         lines=lines,
         totals=Totals.of(lines),
-        by_payer=pivot(lines, lambda ln: ln.from_id, site.by_org_label),
-        by_receiver=pivot(lines, lambda ln: ln.to_id, site.by_org_label),
+        by_payer=pivot(lines, lambda ln: ln.from_ids, site.by_party_label),
+        by_receiver=pivot(lines, lambda ln: ln.to_ids, site.by_party_label),
         previous=years[index - 1] if index > 0 else None,
         next=years[index + 1] if index + 1 < len(years) else None,
     )

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from insyn.graph.ledger import Totals
-from insyn.graph.money import Pivot, pivot
+from insyn.graph.money import Pivot, by_year, pivot
 from insyn.model import DISTRICT, FUNDER, Decision, FundingLine, Organisation
+from insyn.pages.answers import AnswerSummary, summary
 from insyn.pages.choices import decisions_by_year, idle_funders
 from insyn.pages.common import HOME, NO_AREA, PageContext, org_url
 from insyn.pages.kinds import PageKind
@@ -36,8 +37,15 @@ class DistrictPage(PageContext):
     projects: list[ProjectRole]
     received: list[FundingLine]
     received_by_funder: Pivot
+    own: list[FundingLine]
+    own_totals: Totals
     contributed: list[FundingLine]
     contributed_totals: Totals
+    joint: list[FundingLine]
+    joint_totals: Totals
+    answers: AnswerSummary
+    #: whether any of its decisions has a meeting date: else no calendar is written
+    has_calendar: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,11 +71,21 @@ class OrganisationPage(PageContext):
     received_by_payer: Pivot
     decisions: list[Decision]
     projects: list[ProjectRole]
+    joint: list[FundingLine]
+    joint_totals: Totals
+    answers: AnswerSummary
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrganisationListPage(PageContext):
     organisations: list[Organisation]
+
+
+def joint_lines(site: SiteView, org_id: str) -> list[FundingLine]:
+    """The lines an organisation pays or receives together with others, each once: shown
+    apart, in none of its own sums."""
+    lines = [*site.ledger.paid_jointly_by(org_id), *site.ledger.received_jointly_by(org_id)]
+    return list({id(line): line for line in lines}.values())
 
 
 def district_list(entity: None, site: SiteView) -> DistrictListPage:
@@ -92,7 +110,7 @@ def district_list(entity: None, site: SiteView) -> DistrictListPage:
 
 def district(entity: Organisation, site: SiteView) -> DistrictPage:
     graph = site.graph
-    own = site.decisions(graph.decisions_by_district.get(entity.id, []))
+    own_decisions = site.decisions(graph.decisions_by_district.get(entity.id, []))
     mentions = [
         d
         for d in site.decisions(graph.decisions_by_org.get(entity.id, []))
@@ -100,21 +118,31 @@ def district(entity: Organisation, site: SiteView) -> DistrictPage:
     ]
     received = site.ledger.received_by(entity.id)
     paid = site.ledger.paid_by(entity.id)
-    contributed = [ln for ln in paid if ln.to_id != entity.id]
+    contributed = [ln for ln in paid if not ln.own]
+    own = [ln for ln in received if ln.own]
+    joint = joint_lines(site, entity.id)
     return DistrictPage(
         title=entity.name,
         breadcrumbs=[HOME, ("Stadsdelar", "/stadsdelar/"), (entity.label, org_url(entity))],
         section="stadsdelar",
         description=f"{entity.name}: beslut, projekt och pengar.",
         org=entity,
-        decision_groups=decisions_by_year(own),
-        decision_count=len(own),
+        decision_groups=decisions_by_year(own_decisions),
+        decision_count=len(own_decisions),
         mentions=mentions,
-        projects=site.project_roles(entity.id, [*received, *paid]),
+        projects=site.project_roles(entity.id, [*received, *paid, *joint]),
         received=received,
-        received_by_funder=pivot(received, lambda ln: ln.from_id, site.by_org_label),
+        received_by_funder=pivot(
+            [ln for ln in received if not ln.own], lambda ln: ln.from_ids, site.by_party_label
+        ),
+        own=own,
+        own_totals=Totals.of(own),
         contributed=contributed,
         contributed_totals=Totals.of(contributed),
+        joint=joint,
+        joint_totals=Totals.of(joint),
+        has_calendar=any(d.meeting for d in own_decisions),
+        answers=summary(site, [ln for ln in received if not ln.own]),
     )
 
 
@@ -139,18 +167,22 @@ def _payer_page(entity: Organisation, site: SiteView) -> dict[str, Any]:
     graph = site.graph
     paid = site.ledger.paid_by(entity.id)
     received = site.ledger.received_by(entity.id)
+    joint = joint_lines(site, entity.id)
     return {
         "org": entity,
         "paid": paid,
         "paid_totals": Totals.of(paid),
-        "paid_by_year": pivot(paid, lambda ln: ln.year),
-        "paid_by_receiver": pivot(paid, lambda ln: ln.to_id, site.by_org_label),
+        "paid_by_year": by_year(paid),
+        "paid_by_receiver": pivot(paid, lambda ln: ln.to_ids, site.by_party_label),
         "paid_by_project": pivot(paid, lambda ln: ln.project_id, site.by_project_name),
         "received": received,
         "received_totals": Totals.of(received),
-        "received_by_payer": pivot(received, lambda ln: ln.from_id, site.by_org_label),
+        "received_by_payer": pivot(received, lambda ln: ln.from_ids, site.by_party_label),
         "decisions": site.decisions(graph.decisions_by_org.get(entity.id, [])),
-        "projects": site.project_roles(entity.id, [*paid, *received]),
+        "projects": site.project_roles(entity.id, [*paid, *received, *joint]),
+        "joint": joint,
+        "joint_totals": Totals.of(joint),
+        "answers": summary(site, [ln for ln in paid if not ln.own]),
     }
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from insyn.graph.ledger import Ledger, Totals
 from insyn.graph.link import SiteGraph
 from insyn.graph.quality import Finding
-from insyn.graph.reads import RecordedGraph, record, recording, replay
+from insyn.graph.reads import RECORDER, RecordedGraph, record, recording, replay
 from insyn.model import (
     STATUSES,
     Decision,
@@ -27,7 +27,7 @@ from insyn.model import (
     Origin,
     Project,
 )
-from insyn.model.formatting import amount, status_word
+from insyn.model.formatting import amount, period, project_status_word, status_word
 from insyn.model.keys import DECISION, ORG, PROJECT, Reads
 from insyn.pages.choices import role_projects
 from insyn.pages.common import decision_url, org_url, project_url, year_url
@@ -35,6 +35,9 @@ from insyn.present.markup import Body, MarkdownRenderer
 from insyn.sources.history import NO_HISTORY, Change, History, content_relative
 
 _COMMA = Markup(", ")
+#: A line whose sum the source does not state: shown, never added to a total.
+_UNKNOWN_SUM = Markup('<span class="okant">belopp okänt</span>')
+_NO_YEAR = Markup('<span class="tomt">år okänt</span>')
 
 
 def _link(url: str, text: object) -> Markup:
@@ -118,8 +121,8 @@ class SiteView:
         if link is None:
             org = self.graph.organisations[org_id]
             link = self._links[("org", org_id)] = _link(org_url(org), org.label)
-        else:
-            record((ORG, org_id))
+        elif (current := RECORDER.current) is not None:
+            current.add((ORG, org_id))
         return link
 
     def project_link(self, project_id: str) -> Markup:
@@ -127,8 +130,8 @@ class SiteView:
         if link is None:
             name = self.graph.projects[project_id].name
             link = self._links[("project", project_id)] = _link(project_url(project_id), name)
-        else:
-            record((PROJECT, project_id))
+        elif (current := RECORDER.current) is not None:
+            current.add((PROJECT, project_id))
         return link
 
     def decision_link(self, decision_id: str) -> Markup:
@@ -136,8 +139,8 @@ class SiteView:
         if link is None:
             title = self.graph.decisions[decision_id].title
             link = self._links[("decision", decision_id)] = _link(decision_url(decision_id), title)
-        else:
-            record((DECISION, decision_id))
+        elif (current := RECORDER.current) is not None:
+            current.add((DECISION, decision_id))
         return link
 
     def each(self, make: Callable[..., str], items: Iterable[object], *options: object) -> Markup:
@@ -173,10 +176,14 @@ class SiteView:
         (docs/performance.md).
         """
         status, word = escape(line.status), escape(status_word(line.status))
+        if line.own and line.status == "contributed":
+            word = Markup("Egen insats")
+        year = self.year_link(line.year) if line.year is not None else _NO_YEAR
+        sum_cell = escape(amount(line.amount)) if line.amount is not None else _UNKNOWN_SUM
         cells = [
-            f"<tr>\n<td>{self.org_link(line.from_id)}</td>\n<td>{self.org_link(line.to_id)}</td>\n"
-            f"<td>{self.year_link(line.year)}</td>\n"
-            f'<td class="tal">{escape(amount(line.amount))}</td>\n'
+            f"<tr>\n<td>{self.parties(line.from_ids)}</td>\n<td>{self.parties(line.to_ids)}</td>\n"
+            f"<td>{year}</td>\n"
+            f'<td class="tal">{sum_cell}</td>\n'
             f'<td><span class="status status--{status}">{word}</span></td>\n'
         ]
         if show_project:
@@ -195,6 +202,15 @@ class SiteView:
                 f'class="notering__etikett">Anmärkning:</span> {escape(line.note)}</td></tr>\n'
             )
         return Markup("".join(cells))
+
+    def parties(self, org_ids: tuple[str, ...]) -> Markup:
+        """One organisation's link, or every member's of money paid or received jointly."""
+        if len(org_ids) == 1:
+            return self.org_link(org_ids[0])
+        links = [self.org_link(org_id) for org_id in org_ids]
+        return Markup(
+            f'{_COMMA.join(links[:-1])} och {links[-1]} <span class="gemensamt">(gemensamt)</span>'
+        )
 
     def year_links(self, years: Iterable[int]) -> Markup:
         return _COMMA.join(self.year_link(year) for year in years)
@@ -266,6 +282,15 @@ class SiteView:
         record((kind, entity_id))
         return self._findings.get((kind, entity_id), [])
 
+    def project_status(self, project: Project) -> str:
+        """The project's status as its page and lists write it: as what the source said,
+        with the planned period, once that period has passed (`status-out-of-date`)."""
+        word = project_status_word(project.status)
+        passed = any(f.code == "status-out-of-date" for f in self.findings(PROJECT, project.id))
+        if passed:
+            return f"Enligt källan: {word.lower()} ({period(project.start, project.end)})"
+        return word
+
     def body(self, text: str) -> Body:
         return self._markdown.render(text)
 
@@ -279,8 +304,13 @@ class SiteView:
         return [self.graph.decisions[i] for i in ids]
 
     def statuses(self, *totals: Totals) -> list[str]:
-        """The statuses that have money in any of `totals`: the columns a table needs."""
-        return [s for s in STATUSES if any(t.get(s) for t in totals)]
+        """The statuses with money, or lines of unknown sum, in any of `totals`: the columns a
+        table needs."""
+        return [s for s in STATUSES if any(t.get(s) or t.unknown(s) for t in totals)]
+
+    def by_party_label(self, org_ids: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """An organisation, or the members of a joint party, as tables sort them: by label."""
+        return tuple(self.by_org_label(org_id) for org_id in org_ids)
 
     def by_org_label(self, org_id: str) -> tuple[str, str]:
         org = self.graph.organisations[org_id]
@@ -306,10 +336,12 @@ class SiteView:
             if any(part.organisation == org_id for part in project.parts):
                 roles.append("Ansvarar för en del")
             project_lines = self.ledger.for_project(project_id)
-            if any(ln.from_id == org_id for ln in project_lines):
+            if any(org_id in ln.from_ids and not ln.own for ln in project_lines):
                 roles.append("Finansierar")
-            if any(ln.to_id == org_id and ln.from_id != org_id for ln in project_lines):
+            if any(org_id in ln.to_ids and not ln.own for ln in project_lines):
                 roles.append("Tar emot pengar")
+            if any(org_id in ln.from_ids and ln.own for ln in project_lines):
+                roles.append("Egen insats")
             if project_id in decided:
                 roles.append("Beslut i nämnden")
             result.append(ProjectRole(project, tuple(roles)))

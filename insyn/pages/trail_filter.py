@@ -99,7 +99,7 @@ class TrailFilter:
             return False
         if self.year_from is None or self.year_to is None:
             return True
-        return self.year_from <= line.year <= self.year_to
+        return line.year is not None and self.year_from <= line.year <= self.year_to
 
 
 TrailKey = tuple[str, str, str | None]

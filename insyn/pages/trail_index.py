@@ -39,6 +39,8 @@ class StatusYear:
     trails: dict[TrailKey, list[FundingLine]]
     pairs: dict[tuple[str, str], int]
     total: int
+    #: lines whose sum the source does not state: in the trails, in no sum
+    unknown: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,10 @@ class StatusLines:
         self.years = sorted(of_year)
         self.of_year = [of_year[year] for year in self.years]
         self.totals = [0]
+        self.unknowns = [0]
         for one in self.of_year:
             self.totals.append(self.totals[-1] + one.total)
+            self.unknowns.append(self.unknowns[-1] + one.unknown)
         self.pairs = self._pair_series()
         self._trail_counts: list[list[int]] | None = None
 
@@ -138,25 +142,45 @@ def trail_index(ledger: Ledger) -> dict[str, StatusLines]:
     return index
 
 
+#: Between the ids of a party of several members: `farsta+skarpnack`.
+JOINT = "+"
+
+
+def party(org_ids: tuple[str, ...]) -> str:
+    """The key of a payer or recipient in the trails: an organisation's id, or the ids of
+    the members of money paid or received jointly."""
+    return JOINT.join(org_ids)
+
+
+def members(key: str) -> tuple[str, ...]:
+    return tuple(key.split(JOINT))
+
+
 def make_trail_index(ledger: Ledger) -> dict[str, StatusLines]:
     by_status: dict[str, dict[int, StatusYear]] = {status: {} for status in STATUSES}
     for year in sorted(y for y in ledger.by_year if isinstance(y, int)):
         trails: dict[str, dict[TrailKey, list[FundingLine]]] = defaultdict(dict)
         pairs: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
         totals: dict[str, int] = defaultdict(int)
+        unknown: dict[str, int] = defaultdict(int)
         for line in ledger.for_year(year):
+            if line.own:
+                continue  # a contribution of one's own is no flow between two parties
             of_status = trails[line.status]
-            key = (line.from_id, line.to_id, line.project_id)
+            key = (party(line.from_ids), party(line.to_ids), line.project_id)
             group = of_status.get(key)
             if group is None:
                 of_status[key] = [line]
             else:
                 group.append(line)
-            pairs[line.status][(line.from_id, line.to_id)] += line.amount
-            totals[line.status] += line.amount
+            pairs[line.status][(key[0], key[1])] += line.amount or 0
+            totals[line.status] += line.amount or 0
+            unknown[line.status] += line.amount is None
         for status, of_status in trails.items():
             if status in by_status:
-                by_status[status][year] = StatusYear(of_status, dict(pairs[status]), totals[status])
+                by_status[status][year] = StatusYear(
+                    of_status, dict(pairs[status]), totals[status], unknown[status]
+                )
     return {status: StatusLines(status, years) for status, years in by_status.items()}
 
 
@@ -196,12 +220,19 @@ class TrailParts:
         self._summary_rows: dict[Any, tuple[Any, Reads]] = {}
         self._year_items: dict[Any, tuple[Any, Reads]] = {}
 
-    def org(self, org_id: str) -> Named:
-        def make() -> Named:
-            org = self.graph.organisations[org_id]
-            return named(org_id, org.label, self.site.org_url(org_id), org.name)
+    def org(self, key: str) -> Named:
+        """An organisation, or the members of a joint party (`party`) named together; a
+        joint party's node and bands lead to its first member's page."""
 
-        return remembered(self._orgs, org_id, make)
+        def make() -> Named:
+            orgs = [self.graph.organisations[org_id] for org_id in members(key)]
+            if len(orgs) == 1:
+                return named(key, orgs[0].label, self.site.org_url(key), orgs[0].name)
+            label = together([o.label for o in orgs])
+            name = f"{together([o.name for o in orgs])} (gemensamt)"
+            return named(key, label, self.site.org_url(orgs[0].id), name)
+
+        return remembered(self._orgs, key, make)
 
     def project(self, project_id: str) -> Named:
         def make() -> Named:
@@ -210,7 +241,7 @@ class TrailParts:
 
         return remembered(self._projects, project_id, make)
 
-    def trail_order(self, key: TrailKey) -> tuple[int, int, int]:
+    def trail_order(self, key: TrailKey) -> tuple[tuple[int, ...], tuple[int, ...], int]:
         """Funder, recipient and project as tables list them: by label, then id (`SiteView.
         by_org_label`, `by_project_name`), as ranks over the graph, sorted once.
 
@@ -226,18 +257,26 @@ class TrailParts:
                 self._project_rank = {project_id: rank for rank, project_id in enumerate(projects)}
             self._project_rank[None] = len(projects)  # no project comes last
         payer, receiver, project = key
-        record((ORG, payer))
-        record((ORG, receiver))
         if project is not None:
             record((PROJECT, project))
-        return (self._org_rank[payer], self._org_rank[receiver], self._project_rank[project])
+        return (self._party_rank(payer), self._party_rank(receiver), self._project_rank[project])
+
+    def _party_rank(self, key: str) -> tuple[int, ...]:
+        """An organisation's rank; a joint party's, its members' ranks in turn (after the
+        first member alone). Reads each member."""
+        ids = members(key)
+        for org_id in ids:
+            record((ORG, org_id))
+        return tuple(self._org_rank[org_id] for org_id in ids)
 
     def pair_cells(self, payer: str, receiver: str) -> str:
         """A row's `<tr>` and its funder and recipient cells."""
 
         def make() -> str:
-            org_link = self.site.org_link
-            return f"<tr>\n<td>{org_link(payer)}</td>\n<td>{org_link(receiver)}</td>\n"
+            parties = self.site.parties
+            return (
+                f"<tr>\n<td>{parties(members(payer))}</td>\n<td>{parties(members(receiver))}</td>\n"
+            )
 
         return remembered(self._pair_cells, (payer, receiver), make)
 
@@ -295,3 +334,8 @@ def trail_parts(site: SiteView) -> TrailParts:
     if _LAST_PARTS is None or _LAST_PARTS.site is not site or _LAST_PARTS.graph is not site.graph:
         _LAST_PARTS = TrailParts(site)
     return _LAST_PARTS
+
+
+def together(names: list[str]) -> str:
+    """`A, B och C`."""
+    return f"{', '.join(names[:-1])} och {names[-1]}"

@@ -98,6 +98,8 @@ class TrailSection:
     total: int
     years: list[int]
     summary: bool = False
+    #: lines of unknown sum in these years: listed, in no total
+    unknown: int = 0
     trail_count: int = 0
     #: the years a summary covers, as "2005–2025"
     span: str = ""
@@ -166,12 +168,13 @@ def _trail_row(key: TrailKey, lines: list[FundingLine], parts: TrailParts) -> tu
     site = parts.site
     payer, receiver, project = key
     years: tuple[int, ...]
+    unknown = sum(1 for line in lines if line.amount is None)
     if len(lines) == 1:  # most trails of a year: nothing to add up, sort or leave out
         sources = lines
-        amount, years = lines[0].amount, (lines[0].year,)
+        amount, years = lines[0].amount or 0, (lines[0].year or 0,)
     else:
-        amount = sum(line.amount for line in lines)
-        years = tuple(sorted({line.year for line in lines}))
+        amount = sum(line.amount or 0 for line in lines)
+        years = tuple(sorted({line.year or 0 for line in lines}))
         first_of: dict[tuple[str, str], FundingLine] = {}
         for line in lines:
             first_of.setdefault((line.source_kind, line.source_id), line)
@@ -180,10 +183,23 @@ def _trail_row(key: TrailKey, lines: list[FundingLine], parts: TrailParts) -> tu
     project_cell = f"<td>{site.project_link(project)}</td>\n" if project else _NO_PROJECT_CELL
     row = (
         f"{parts.pair_cells(payer, receiver)}{project_cell}{parts.year_cell(years)}"
-        f'<td class="tal" data-varde="{amount}">{formatting.amount(amount)}</td>\n'
+        f'<td class="tal" data-varde="{amount}">{_sum_text(amount, unknown, lines)}</td>\n'
         f'<td class="kalla"><ul class="ren-lista">\n{items}</ul></td>\n</tr>\n'
     )
     return row, amount
+
+
+def _sum_text(amount: int, unknown: int, lines: list[FundingLine]) -> str:
+    """A trail's sum, and what it leaves out: lines whose sum the source does not state."""
+    if not unknown:
+        return formatting.amount(amount)
+    if not amount:
+        return UNKNOWN_SUM
+    left_out = formatting.unknown_lines(unknown, lines[0].status)
+    return f'{formatting.amount(amount)}<br><span class="okant">därtill {left_out}</span>'
+
+
+UNKNOWN_SUM = '<span class="okant">belopp okänt</span>'
 
 
 def _period_section(
@@ -209,10 +225,14 @@ def _full_section(
     for key in sorted(groups, key=parts.trail_order):
         row, amount = _trail_row(key, groups[key], parts)
         rows.append(row)
-        flows.append((*key, amount))
+        if amount:  # a trail of unknown sums is in the table, not in the diagram
+            flows.append((*key, amount))
     diagram = sankey(status, flows, parts, f"flode-{anchor}", heading) if flows else Markup("")
     total = lines.totals[hi] - lines.totals[lo] if lo < hi else 0
-    return TrailSection(status, anchor, diagram, Markup("".join(rows)), total, lines.years)
+    unknown = lines.unknowns[hi] - lines.unknowns[lo] if lo < hi else 0
+    return TrailSection(
+        status, anchor, diagram, Markup("".join(rows)), total, lines.years, unknown=unknown
+    )
 
 
 def _summary_section(
@@ -247,6 +267,7 @@ def _summary_section(
         summary=True,
         trail_count=lines.trail_count(lo, hi),
         span=span,
+        unknown=lines.unknowns[hi] - lines.unknowns[lo],
     )
 
 

@@ -90,9 +90,11 @@ def patterns(prefix: str, statuses: tuple[str, ...]) -> str:
 
 def year_chart(lines: Iterable[FundingLine], heading: str, prefix: str = "diagram") -> YearChart:
     """Bars per year, one per status with money that year, drawn from zero on one axis."""
-    by_year = pivot(lines, lambda ln: ln.year)
-    statuses = by_year.statuses
-    if not by_year:
+    by_year = pivot([ln for ln in lines if ln.year is not None], lambda ln: ln.year)
+    # Bars for known sums only: a status with lines of unknown sum alone has none to draw
+    # (the table beside the chart says what the sums leave out).
+    statuses = [s for s in by_year.statuses if by_year.totals.get(s)]
+    if not by_year or not statuses:
         return YearChart(Markup(""), by_year)
     years = [int(str(row.key)) for row in by_year.rows]
     top = max(row.totals.get(s) for row in by_year.rows for s in statuses)

@@ -32,13 +32,25 @@ def _resolve(prop: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
-def _kind(prop: dict[str, Any]) -> str:
+def _kind(prop: dict[str, Any], common: dict[str, Any] | None = None) -> str:
+    if "anyOf" in prop and common is not None:
+        kinds = [_kind(_resolve(choice, common)) for choice in prop["anyOf"]]
+        if "lista" in kinds and "id" in kinds:
+            return "id eller lista med id"
+        if "id" in kinds and "null" in kinds:
+            return "id eller null"
     if "enum" in prop:
         return " / ".join(f"`{v}`" for v in prop["enum"])
     kind = prop.get("type")
     if kind == "array":
         return "lista"
-    words = {"string": "text", "integer": "heltal", "boolean": "true/false", "object": "mappning"}
+    words = {
+        "string": "text",
+        "integer": "heltal",
+        "boolean": "true/false",
+        "object": "mappning",
+        "null": "null",
+    }
     if "a-z0-9" in str(prop.get("pattern", "")):
         return "id"
     if prop.get("format") == "date":
@@ -56,7 +68,7 @@ def _rows(schema: dict[str, Any], common: dict[str, Any], prefix: str = "") -> l
         name = f"{prefix}{key}"
         must = "ja" if key in required else "nej"
         description = str(prop.get("description", "")).replace("|", "\\|")
-        rows.append(f"| `{name}` | {must} | {_kind(prop)} | {description} |")
+        rows.append(f"| `{name}` | {must} | {_kind(prop, common)} | {description} |")
         items = _resolve(prop.get("items", {}), common) if prop.get("type") == "array" else None
         if items and items.get("type") == "object":
             rows += _rows(items, common, f"{name}[].")

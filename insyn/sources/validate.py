@@ -104,12 +104,18 @@ def _decision_dates_ok(source: SourceFile, problems: Problems) -> bool:
             "missing 'meeting' (YYYY-MM-DD) or 'year': a decision needs one of them",
         )
         return False
-    if isinstance(meeting, str) and isinstance(year, int) and int(meeting[:4]) != year:
+    if (
+        isinstance(meeting, str)
+        and isinstance(year, int)
+        and int(meeting[:4]) != year
+        and not data.get("notes")
+    ):
         problems.error(
             source.path,
             source.line("year"),
-            f"year {year} does not match the meeting date {meeting}: remove 'year' "
-            "(the meeting date gives it)",
+            f"year {year} does not match the meeting date {meeting}: remove 'year' (the "
+            "meeting date gives it), or explain in 'notes' why the date as written is wrong "
+            f"and the decision is filed under {year}",
         )
         return False
     return True
