@@ -410,8 +410,8 @@ def test_a_warm_build_after_each_edit_equals_a_clean_build(corpus: Corpus) -> No
 def test_a_warm_build_after_a_template_edit_equals_a_clean_build(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Templates are part of the build's fingerprint (`code_fingerprint(render.TEMPLATES,
-    ...)`, read at build time): a copy patched in stands for the project's own."""
+    """Each page records the templates it renders with (`render.template_keys`), read from
+    `render.TEMPLATES` at build time: a copy patched in stands for the project's own."""
     templates = tmp_path / "templates"
     shutil.copytree(render.TEMPLATES, templates)
     monkeypatch.setattr(render, "TEMPLATES", templates)
@@ -478,6 +478,43 @@ def test_an_edit_re_renders_exactly_the_pages_that_show_it(
         f"{name}: left stale: {sorted(shown - again - READS_EVERYTHING)}; "
         f"rendered for nothing: {sorted(again - shown)}"
     )
+
+
+def test_a_template_edit_re_renders_exactly_the_pages_made_with_it(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An edit of `project.html` renders the project pages again, and no other page; an
+    edit of `_macros.html`, which most pages import, renders those again."""
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    root = small_corpus(corpus)
+    build(root)
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def spy(self: render.Renderer, output: render.Output) -> tuple[bytes, Reads]:
+        rendered.append(output.path)
+        return original(self, output)
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = templates / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    monkeypatch.setattr(pool, "workers", lambda: 1)
+    monkeypatch.setattr(render.Renderer, "render", spy)
+    edit("project.html", "<h1>", '<h1 class="projektrubrik">')
+    build(root)
+    assert sorted(rendered) == sorted(f"projekt/{p}/index.html" for p in PROJECTS)
+    assert 'class="projektrubrik"' in (root / "_site/projekt/stod/index.html").read_text("utf-8")
+    rendered.clear()
+    edit("_macros.html", '<li class="post">', '<li class="post ny">')
+    build(root)
+    assert "organisationer/stiftelsen/index.html" in rendered
+    assert "robots.txt" not in rendered and "data/beslut.json" not in rendered
+    assert tree(root / "_site") == clean_build(root)[0]  # with the edited templates too
 
 
 # -- The full sweep: every entity of the bench corpus -------------------------------------

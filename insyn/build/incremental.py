@@ -33,6 +33,7 @@ from insyn.build.manifest import (
     OutputRecord,
     cache_folder,
     code_fingerprint,
+    folder_digest,
     forget_manifest,
     input_stats,
     load_manifest,
@@ -58,6 +59,7 @@ from insyn.model.keys import Key, Reads
 from insyn.model.problems import Problems
 from insyn.options import BuildOptions
 from insyn.pipeline import SiteResult, read_site
+from insyn.present.markup import page_ids
 from insyn.sources.history import History, read_history
 from insyn.sources.load import SourceCache
 from insyn.sources.preload import preload
@@ -169,9 +171,10 @@ def _build(
     bodies: BodyCache | None,
 ) -> Built:
     manifest = load_manifest(out)
-    code = code_fingerprint(render.TEMPLATES, render.ASSETS)
+    code = code_fingerprint(render.ASSETS)
     history = read_history(options.content)
-    quick = digest(f"{code} {_options_key(options)} {history!r}".encode())
+    templates = folder_digest(render.TEMPLATES)
+    quick = digest(f"{code} {templates} {_options_key(options)} {history!r}".encode())
     inputs = input_stats(options.content, options.data)
     if not keep_state and manifest is not None and _unchanged(manifest, quick, inputs, out):
         problems = Problems(list(manifest.problems))
@@ -198,7 +201,12 @@ def _build(
         if options.base_url:
             settings = replace(graph.settings, base_url=options.base_url.rstrip("/"))
             graph = replace(graph, settings=settings)
-        fingerprint = digest(f"{code} {_options_key(options)} {graph.settings!r}".encode())
+        # The ids the templates give page parts decide the ids of every body's headings
+        # (`markup.page_ids`): in the fingerprint, as the code is.
+        reserved = sorted(page_ids())
+        fingerprint = digest(
+            f"{code} {_options_key(options)} {graph.settings!r} {reserved}".encode()
+        )
         outputs = plan_outputs(graph)
         bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
         renderer = Renderer(graph, result.findings, history, bodies)
@@ -206,7 +214,7 @@ def _build(
     if reads_loaded:
         manifest = load_manifest(out, with_reads=True)  # what each output read
     previous = manifest.files if manifest is not None else {}
-    versions = Versions(graph, result.findings, history)
+    versions = Versions(graph, result.findings, history, render.TEMPLATES)
     if manifest is None or manifest.fingerprint != fingerprint:
         stale = set(range(len(outputs)))
     else:

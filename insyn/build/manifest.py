@@ -1,12 +1,13 @@
 """What an incremental build compares: the build's fingerprint and the manifest.
 
 An output is re-rendered when it is new, when what the plan says it shows
-changed (`engine.Output.identity`), when a key it read while it rendered
-(`reads`) has a new digest (`versions`), or when its file in `--out` is not
-the one the last build wrote. Everything that every page reads — insyn's own
-code, templates, assets, `data/site.yaml`'s settings, the build options and
-the versions of the libraries that render — makes up the fingerprint: when it
-changes, every output is re-rendered (and still only changed bytes written).
+changed (`render.Output.identity`), when a key it read while it rendered
+(`reads`: entities, indexes, the ledger, the templates it rendered with) has a
+new digest (`versions`), or when its file in `--out` is not the one the last
+build wrote. Everything that every page reads — insyn's own code, assets,
+`data/site.yaml`'s settings, the ids the templates reserve, the build options
+and the versions of the libraries that render — makes up the fingerprint: when
+it changes, every output is re-rendered (and still only changed bytes written).
 
 The manifest of the last build into an output folder lives in the project's
 `.cache/` (beside `site.py`, or `$INSYN_CACHE_DIR`), in a folder of that
@@ -86,15 +87,22 @@ def _tree_digest(hasher: hashlib._Hash, folder: Path) -> None:
             hasher.update(f"unreadable {exc.errno}".encode())
 
 
-def code_fingerprint(templates: Path, assets: Path) -> str:
-    """insyn's code and schemas, templates, assets, Python and the rendering libraries."""
+def code_fingerprint(assets: Path) -> str:
+    """insyn's code and schemas, assets, Python and the rendering libraries: what every
+    output is made with. Templates are not in it: each page records the ones it renders
+    with (`build.render.template_keys`)."""
     hasher = hashlib.sha256()
     # insyn's code and schemas, Python and the libraries: digested once, for the caches too
     hasher.update(f"{MANIFEST_FORMAT} ".encode() + cachefile.code_key())
-    hasher.update(b"\0templates\0")
-    _tree_digest(hasher, templates)
     hasher.update(b"\0assets\0")
     _tree_digest(hasher, assets)
+    return hasher.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file under `folder`, by name and bytes: for a build with nothing to do."""
+    hasher = hashlib.sha256()
+    _tree_digest(hasher, folder)
     return hasher.hexdigest()
 
 

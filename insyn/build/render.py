@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, select_autoescape
 
 from insyn.build.bodycache import BodyCache
 from insyn.build.manifest import OutputRecord
 from insyn.build.sink import Sink
-from insyn.build.versions import digest
+from insyn.build.versions import TEMPLATE, digest
 from insyn.graph.link import SiteGraph
 from insyn.graph.quality import Finding
 from insyn.graph.reads import record, recording
@@ -27,7 +27,7 @@ from insyn.model import Decision, Organisation, Project, formatting
 from insyn.model.keys import DECISION as DECISION_KEY
 from insyn.model.keys import ORG as ORG_KEY
 from insyn.model.keys import PROJECT as PROJECT_KEY
-from insyn.model.keys import Reads, entity_key
+from insyn.model.keys import Key, Reads, entity_key
 from insyn.opendata.files import DataFile, plan_data_files
 from insyn.opendata.guide import GUIDE
 from insyn.opendata.records import OpenData
@@ -79,11 +79,36 @@ def asset_urls(files: dict[str, bytes]) -> dict[str, str]:
     return {assets.logical_name(path): f"/{path}" for path in files if path.startswith("assets/")}
 
 
-def render_page(page: Page, site: SiteView, template: Template) -> bytes:
-    """The page's bytes; what it reads is recorded into the current set (`reads`)."""
+def render_page(
+    page: Page, site: SiteView, template: Template, templates: Iterable[Key] = ()
+) -> bytes:
+    """The page's bytes; what it reads is recorded into the current set (`reads`), the
+    templates it renders with (`templates`: `template_keys`) too."""
     record_entity(page.entity)
+    for key in templates:
+        record(key)
     text: str = template.render(page=page, **page.context(site).variables())
     return text.encode("utf-8")
+
+
+def template_keys(environment: Environment, name: str) -> frozenset[Key]:
+    """`("template", name)` for `name` and each template it extends, includes or imports,
+    found in their source. A reference Jinja cannot name before rendering (a variable)
+    stands for every template."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert environment.loader is not None
+        source, _, _ = environment.loader.get_source(environment, current)
+        for referenced in meta.find_referenced_templates(environment.parse(source)):
+            if referenced is None:
+                return frozenset((TEMPLATE, t) for t in environment.list_templates())
+            todo.append(referenced)
+    return frozenset((TEMPLATE, t) for t in seen)
 
 
 def record_entity(entity: object) -> None:
@@ -141,6 +166,7 @@ class Renderer:
         self.site = SiteView(graph, findings, asset_urls(self.assets), history, bodies)
         self.environment = environment(self.site)
         self._templates: dict[str, Template] = {}
+        self._template_keys: dict[str, frozenset[Key]] = {}
         self._open_data: OpenData | None = None
 
     def use_graph(self, graph: SiteGraph) -> None:
@@ -156,6 +182,13 @@ class Renderer:
         if template is None:
             template = self._templates[name] = self.environment.get_template(name)
         return template
+
+    def template_keys(self, name: str) -> frozenset[Key]:
+        """The keys of `name` and of every template it extends, includes or imports."""
+        keys = self._template_keys.get(name)
+        if keys is None:
+            keys = self._template_keys[name] = template_keys(self.environment, name)
+        return keys
 
     def open_data(self) -> OpenData:
         if self._open_data is None:
@@ -175,7 +208,10 @@ class Renderer:
         """The output's bytes, and every key it read while it rendered."""
         with recording() as read:
             if output.page is not None:
-                data = render_page(output.page, self.site, self.template(output.page.template))
+                name = output.page.template
+                data = render_page(
+                    output.page, self.site, self.template(name), self.template_keys(name)
+                )
             else:
                 assert output.data is not None
                 record_entity(output.data.entity)

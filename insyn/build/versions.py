@@ -16,6 +16,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import fields
+from pathlib import Path
 
 from insyn.graph.link import SiteGraph
 from insyn.graph.quality import Finding
@@ -24,6 +25,8 @@ from insyn.model.keys import Key
 from insyn.sources.history import History, content_relative
 
 ABSENT = "absent"
+#: The kind of a template's key, `("template", "decision.html")` (`build.render`).
+TEMPLATE = "template"
 
 #: A funding line's fields but its origin, which is written as its file and line instead.
 _LINE_FIELDS = operator.attrgetter(*(f.name for f in fields(FundingLine) if f.name != "origin"))
@@ -52,9 +55,17 @@ def entity_version(entity: Decision | Project, findings: list[Finding], history:
 class Versions:
     """The digest of every key asked for, on one graph, each made once."""
 
-    def __init__(self, graph: SiteGraph, findings: Iterable[Finding], history: History) -> None:
+    def __init__(
+        self,
+        graph: SiteGraph,
+        findings: Iterable[Finding],
+        history: History,
+        templates: Path | None = None,
+    ) -> None:
         self.graph = graph
         self.history = history
+        #: the folder of the templates a page records (`("template", name)`)
+        self.templates = templates
         self._about: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         for finding in findings:
             self._about[(finding.entity_kind, finding.entity_id)].append(finding)
@@ -107,12 +118,23 @@ class Versions:
             return _digest(index.get(key[2]))
         if key == keys.ALL_LINES:
             return self._lines(graph.ledger.lines)
+        if kind == TEMPLATE:
+            return self._template(key[1])
         if kind == keys.LEDGER:
             if key[1] == "funders":
                 return _digest(graph.ledger.funders())
             answer = getattr(graph.ledger, key[1])(*key[2:])
             return self._lines(answer)
         raise ValueError(f"no version for key {key!r}")
+
+    def _template(self, name: str) -> str:
+        """A template's bytes: what its pages read of it."""
+        if self.templates is None:
+            raise ValueError(f"no folder of templates for {name!r}")
+        try:
+            return digest((self.templates / name).read_bytes())
+        except OSError:
+            return ABSENT
 
     def _lines(self, lines: Iterable[FundingLine]) -> str:
         """Every field of each line, where it is declared too; each line written out once."""

@@ -272,8 +272,9 @@ class RecordedLedger:
 class RecordedGraph:
     """A `SiteGraph` as pages see it: the same fields and questions, each one recorded.
 
-    Settings are not recorded: they are in the build's fingerprint, as templates and
-    assets are, and a change to any of them renders every output.
+    Settings are not recorded: they are in the build's fingerprint, as the assets are
+    (every page shows the site's title and links its style sheet), and a change to either
+    renders every output. The templates a page renders with are recorded by `render`.
     """
 
     __slots__ = (
