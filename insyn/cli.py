@@ -79,6 +79,12 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--out", type=Path, default=Path("content/decisions"))
     imp.add_argument("--data", type=Path, default=Path("data"))
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="import a document even when a decision with its diary number, or its district, "
+        "meeting and title, is already in --out",
+    )
     return parser
 
 
@@ -119,5 +125,5 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "import":
         from insyn.importer import import_files
 
-        return import_files(args.files, args.out, args.data)
+        return import_files(args.files, args.out, args.data, args.force)
     raise AssertionError(args.command)

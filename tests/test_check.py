@@ -54,7 +54,12 @@ def run_check(
 
 
 def decision(corpus: Corpus, front: str, name: str = "a", body: str = "Text.\n") -> None:
-    corpus.raw(f"decisions/{name}.md", "---\n" + textwrap.dedent(front) + "---\n" + body)
+    """A decision file; one made from `VALID` but `a` gets a title of its own, on the same
+    line, as two files of one district, meeting and title are one document (an error)."""
+    front = textwrap.dedent(front)
+    if name != "a":
+        front = front.replace("title: Ansökan om medel\n", f"title: Ansökan om medel ({name})\n", 1)
+    corpus.raw(f"decisions/{name}.md", "---\n" + front + "---\n" + body)
 
 
 def project(corpus: Corpus, front: str, name: str = "p") -> None:

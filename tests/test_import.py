@@ -571,7 +571,9 @@ def test_never_overwrites(tmp_path: Path) -> None:
     assert import_files([source], out, root / "data") == 0
     (first,) = out.iterdir()
     first.write_text(first.read_text(encoding="utf-8") + "\nRedigerad.\n", encoding="utf-8")
-    assert import_files([source], out, root / "data") == 0
+    assert import_files([source], out, root / "data") == 1  # already imported: refused
+    assert list(out.iterdir()) == [first]
+    assert import_files([source], out, root / "data", force=True) == 0
     second = out / f"{first.stem}-2.md"
     assert second.exists() and first.read_text(encoding="utf-8").endswith("Redigerad.\n")
     assert len(first.stem) <= 80 and len(second.stem) <= 80

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from insyn.graph.duplicates import check_duplicates
 from insyn.graph.funding import check_answers, funding_lines
 from insyn.graph.ledger import Ledger
 from insyn.graph.resolve import Resolver
@@ -280,6 +281,7 @@ def link(
                 projects[project.id] = project
     _check_aliases(decisions, projects, problems)
     check_answers(decisions, projects, problems)
+    check_duplicates(decisions.values(), problems)
     settings = build_settings(valid, sources.settings_path)
     graph = None
     if settings is not None and not problems.errors:

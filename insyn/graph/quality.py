@@ -44,10 +44,12 @@ def find_quality_issues(content: LinkedContent) -> list[Finding]:
         findings += _decision_dates(decision)
         findings += _decision_district_active(decision, content)
         findings += _funding_project_listed(decision)
+        findings += _repeated_lines("decision", decision)
     now = today()
     for project in content.projects.values():
         findings += _project_period(project)
         findings += _project_status(project, now)
+        findings += _repeated_lines("project", project)
     findings += _budget_against_applied(content)
     findings += _declared_twice(content)
     return sorted(findings, key=lambda f: (f.path, f.line, f.message))
@@ -63,6 +65,7 @@ CODES = (
     "budget-not-applied",
     "line-declared-twice",
     "status-out-of-date",
+    "line-repeated",
 )
 
 STATUS_WORDS = {"planned": "planerat", "ongoing": "pågående"}
@@ -200,6 +203,40 @@ def _project_status(project: Project, now: dt.date) -> list[Finding]:
             "status-out-of-date",
         )
     ]
+
+
+def _repeated_lines(kind: str, entity: Decision | Project) -> list[Finding]:
+    """Two lines of one file alike in every field: every line is counted, so the same
+    money would be counted twice (a copy-paste, or a line imported twice)."""
+    first: dict[tuple[object, ...], int] = {}
+    findings = []
+    for line in entity.funding:
+        key = (
+            line.from_ids,
+            line.to_ids,
+            line.amount,
+            line.year,
+            line.status,
+            line.project_id,
+            line.note,
+            line.answers,
+        )
+        earlier = first.setdefault(key, line.index)
+        if earlier != line.index:
+            findings.append(
+                Finding(
+                    entity.origin.path,
+                    line.line,
+                    f"funding[{line.index}] is the same as funding[{earlier}] in every field: "
+                    "each line is counted, so this money counts twice; remove one of them",
+                    kind,
+                    entity.id,
+                    f"Finansieringsrad {line.index + 1} är likadan som rad {earlier + 1}; står "
+                    "båda kvar räknas pengarna två gånger.",
+                    "line-repeated",
+                )
+            )
+    return findings
 
 
 def _budget_against_applied(content: LinkedContent) -> list[Finding]:

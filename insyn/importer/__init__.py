@@ -7,11 +7,13 @@ module runs them per file and decides the file name.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from insyn.graph.duplicates import Identity, same_document
 from insyn.importer.body import build_body
 from insyn.importer.dates import infer_year
 from insyn.importer.draft import Draft
@@ -21,8 +23,9 @@ from insyn.importer.orgs import Directory
 from insyn.importer.output import render_draft
 from insyn.importer.reading import UnreadableDocument, read_document
 from insyn.model.ids import MAX_ID_LENGTH, slugify
-from insyn.sources.load import display
-from insyn.sources.yamlsource import YamlError
+from insyn.model.problems import Problems
+from insyn.sources.load import display, split_front_matter
+from insyn.sources.yamlsource import YamlError, parse_yaml
 
 __all__ = ["ImportedDocument", "import_document", "import_files"]
 
@@ -200,8 +203,38 @@ def _free_path(folder: Path, slug: str) -> Path:
     return path
 
 
-def import_files(files: list[Path], out: Path, data: Path) -> int:
-    """Write one draft per readable file; 1 if any file could not be read."""
+def published(folder: Path) -> list[Identity]:
+    """What names each decision file in `folder` (its diary number, district, meeting and
+    title), read from its front matter; a file that cannot be read names nothing (`check`
+    reports it)."""
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            split = split_front_matter(path.read_text(encoding="utf-8"), str(path), Problems())
+            data = parse_yaml(split[0], split[1]).data if split else None
+        except (OSError, UnicodeDecodeError, YamlError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        meeting = data.get("meeting")
+        try:
+            date = dt.date.fromisoformat(str(meeting)) if meeting else None
+        except ValueError:
+            date = None
+        text = {k: data[k] if isinstance(data.get(k), str) else None for k in KEYS}
+        found.append(
+            Identity(display(path), text["diary_number"], text["district"], date, text["title"])
+        )
+    return found
+
+
+KEYS = ("diary_number", "district", "title")
+
+
+def import_files(files: list[Path], out: Path, data: Path, force: bool = False) -> int:
+    """Write one draft per readable file; 1 if any file could not be read, or is a
+    document already in `out` (the same diary number, or district, meeting and title: its
+    money would count twice), unless `force`."""
     try:
         directory = Directory.load(data)
     except (OSError, UnicodeDecodeError) as exc:
@@ -216,6 +249,7 @@ def import_files(files: list[Path], out: Path, data: Path) -> int:
         )
         return 1
     projects = _projects(out.parent / "projects")
+    existing = published(out) if out.is_dir() else []
     status = 0
     for path in files:
         shown = display(path)
@@ -227,6 +261,20 @@ def import_files(files: list[Path], out: Path, data: Path) -> int:
             continue
         try:
             imported = import_document(text, directory, path.name, projects)
+            draft = imported.draft
+            candidate = Identity(
+                shown, draft.diary_number, draft.district, draft.meeting, draft.title
+            )
+            same = None if force else same_document(existing, candidate)
+            if same is not None:
+                print(
+                    f"{shown}:1: error: this document is already imported as "
+                    f"{same.earlier.path} ({same.reason}); a second file would count its money "
+                    "twice. Edit that file, or use --force to import it anyway",
+                    file=sys.stderr,
+                )
+                status = 1
+                continue
             out.mkdir(parents=True, exist_ok=True)
             target = _free_path(out, imported.slug)
             with target.open("x", encoding="utf-8") as handle:
@@ -245,6 +293,7 @@ def import_files(files: list[Path], out: Path, data: Path) -> int:
             )
             status = 1
             continue
+        existing.append(candidate)  # a second copy in the same run is refused too
         todo_count = imported.text.count("# TODO:")
         print(f"{display(target)}: from {shown}, {todo_count} TODO")
         for warning in _warnings(imported.draft):
