@@ -154,10 +154,11 @@ def test_monetary_grants_on_decision_and_project_pages(money_site: Path) -> None
     (data,) = json_ld(money_site / "beslut/d1/index.html")
     assert data["@context"] == "https://schema.org"
     grants = data["@graph"]
-    assert [g["@type"] for g in grants] == ["MonetaryGrant"] * 4
+    # The district's own 50 000 kr is no grant from a funder: no MonetaryGrant.
+    assert [g["@type"] for g in grants] == ["MonetaryGrant"] * 3
     assert [g["amount"] for g in grants] == [
         {"@type": "MonetaryAmount", "currency": "SEK", "value": v}
-        for v in (400000, 300000, 50000, 100000)  # the ledger's order: by year
+        for v in (400000, 300000, 100000)  # the ledger's order: by year
     ]
     first = grants[0]
     assert first["funder"]["name"] == "Länsstyrelsen i Stockholms län"
@@ -175,11 +176,10 @@ def test_monetary_grants_on_decision_and_project_pages(money_site: Path) -> None
     assert [g["description"].split(".")[0] for g in grants] == [
         "Status: sökt (applied)",
         "Status: beviljat (granted)",
-        "Status: egen finansiering/medfinansiering (contributed)",
         "Status: sökt (applied)",
     ]
     (data,) = json_ld(money_site / "projekt/p1/index.html")
-    assert len(data["@graph"]) == 5  # four from d1, one declared on the project
+    assert len(data["@graph"]) == 4  # three from d1, one declared on the project
     assert data["@graph"][-1]["url"] == f"{BASE}/projekt/p1/"
     assert not json_ld(money_site / "beslut/d3/index.html")  # no money, no grants
 

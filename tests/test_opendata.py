@@ -290,7 +290,7 @@ def test_statuses_are_never_added_together(site: Path) -> None:
     )
     for twin in site.rglob("index.json"):
         data = json.loads(twin.read_text(encoding="utf-8"))
-        for key in ("totals", "paid_totals", "received_totals"):
+        for key in ("totals", "paid_totals", "received_totals", "own_totals", "joint_totals"):
             if key in data:
                 assert list(data[key]) == list(STATUSES), twin
 
@@ -619,12 +619,14 @@ def test_every_entity_page_has_a_linked_json_twin(site: Path) -> None:
     }
     district = read_json(site, "/stadsdelar/hasselby-vallingby/index.json")
     assert district["type"] == "district"
+    # Money from others; the district's own 100 000 kr are its own contribution, apart.
     assert district["received_totals"] == {
         "applied": 500000,
         "granted": 470000,
         "rejected": 80000,
-        "contributed": 150000,
+        "contributed": 50000,
     }
+    assert district["own_totals"]["contributed"] == 100000
     assert district["paid_totals"] == dict.fromkeys(district["paid_totals"], 0)
     ids = [ln["id"] for ln in district["funding_lines"]]
     assert len(ids) == len(set(ids)) == 6  # its own contribution shown once

@@ -7,7 +7,7 @@ the sum of one status, and no figure adds statuses together.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from insyn.graph.ledger import Totals
@@ -26,6 +26,8 @@ class Pivot:
 
     rows: tuple[PivotRow, ...]
     totals: Totals
+    #: lines left out of every row: those without a year, in a table by year
+    left_out: int = 0
 
     @property
     def statuses(self) -> list[str]:
@@ -55,8 +57,11 @@ def pivot(
 
 
 def by_year(lines: Iterable[FundingLine]) -> Pivot:
-    """Sums per year and status; a line without a year is in no yearly sum."""
-    return pivot([ln for ln in lines if ln.year is not None], lambda ln: ln.year)
+    """Sums per year and status; a line without a year is in no yearly sum (`left_out`
+    counts them, and the table says so)."""
+    every = list(lines)
+    dated = [ln for ln in every if ln.year is not None]
+    return replace(pivot(dated, lambda ln: ln.year), left_out=len(every) - len(dated))
 
 
 def _none_last(key: Any) -> tuple[bool, Any]:

@@ -228,11 +228,11 @@ def _repeated_lines(kind: str, entity: Decision | Project) -> list[Finding]:
                     entity.origin.path,
                     line.line,
                     f"funding[{line.index}] is the same as funding[{earlier}] in every field: "
-                    "each line is counted, so this money counts twice; remove one of them",
+                    "each line is shown and counted, so this money is there twice; remove one",
                     kind,
                     entity.id,
                     f"Finansieringsrad {line.index + 1} är likadan som rad {earlier + 1}; står "
-                    "båda kvar räknas pengarna två gånger.",
+                    "båda kvar finns pengarna två gånger.",
                     "line-repeated",
                 )
             )

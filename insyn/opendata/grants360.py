@@ -41,7 +41,13 @@ def org_identifier(org_id: str) -> str:
 def _sums(lines: list[FundingLine], status: str, with_payer: bool) -> dict[Any, int]:
     sums: dict[Any, int] = defaultdict(int)
     for line in lines:
-        if line.status == status and line.amount is not None:
+        if (
+            line.status == status
+            and line.amount is not None
+            and not line.joint_payer
+            and not line.joint_recipient
+            and not (status != "contributed" and line.own)
+        ):
             payer = line.from_id if with_payer else ""
             sums[(payer, line.to_id, line.project_id, line.year)] += line.amount
     return dict(sums)

@@ -217,11 +217,11 @@ LINE = Table(
             "till exempel decision:samtalsgrupper:1.",
         ),
         Field("from_id", TEXT, "Den som betalar eller ombeds betala: id."),
-        Field("from_name", TEXT, "Den som betalar: namn."),
-        Field("from_url", URL, "Den som betalar: sida."),
-        Field("to_id", TEXT, "Mottagaren: id."),
-        Field("to_name", TEXT, "Mottagaren: namn."),
-        Field("to_url", URL, "Mottagaren: sida."),
+        Field("from_name", TEXT, "Den som betalar (den första, när flera betalar): namn."),
+        Field("from_url", URL, "Den som betalar (den första, när flera betalar): sida."),
+        Field("to_id", TEXT, "Mottagaren (den första, när flera tar emot): id."),
+        Field("to_name", TEXT, "Mottagaren (den första, när flera tar emot): namn."),
+        Field("to_url", URL, "Mottagaren (den första, när flera tar emot): sida."),
         Field(
             "from_ids",
             "lista med id (i CSV åtskilda av mellanslag)",
@@ -349,13 +349,25 @@ TWIN = Table(
         Field(
             "paid_totals",
             STATUS_SUMS,
-            "För organisationer: summan per status av det organisationen betalar (för en "
-            "stadsdelsnämnd: till andra).",
+            "För organisationer: summan per status av det organisationen ensam betalar till andra.",
         ),
         Field(
             "received_totals",
             STATUS_SUMS,
-            "För organisationer: summan per status av det organisationen tar emot.",
+            "För organisationer: summan per status av det organisationen ensam tar emot från "
+            "andra.",
+        ),
+        Field(
+            "own_totals",
+            STATUS_SUMS,
+            "För organisationer: summan per status av organisationens egen insats, där den "
+            "betalar till sig själv.",
+        ),
+        Field(
+            "joint_totals",
+            STATUS_SUMS,
+            "För organisationer: summan per status av pengar som den betalar eller tar emot "
+            "tillsammans med andra (ingår inte i de andra summorna).",
         ),
         Field(
             "funding_lines",

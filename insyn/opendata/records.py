@@ -12,7 +12,7 @@ from typing import Any
 
 from insyn.graph.ledger import Totals, ledger_order
 from insyn.graph.link import SiteGraph
-from insyn.model import DISTRICT, STATUSES, Decision, FundingLine, Organisation, Project
+from insyn.model import STATUSES, Decision, FundingLine, Organisation, Project
 from insyn.pages.common import decision_url, org_url, project_url
 
 Record = dict[str, Any]
@@ -250,7 +250,7 @@ class OpenData:
         rows = []
         for org_id in self.ledger.funders():
             org = self.graph.organisations[org_id]
-            lines = self.ledger.paid_by(org_id)
+            lines = [ln for ln in self.ledger.paid_by(org_id) if not ln.own]
             years = [ln.year for ln in lines if ln.year is not None]
             rows.append(
                 {
@@ -302,15 +302,23 @@ class OpenData:
             sums = {"totals": _per_status(Totals.of(shown))}
         else:
             record, url = self.organisation(entity), org_url(entity)
-            paid = self.ledger.paid_by(entity.id)
-            received = self.ledger.received_by(entity.id)
-            if entity.type == DISTRICT:
-                # A district page shows its own financing among the money it receives.
-                paid = [ln for ln in paid if ln.to_id != entity.id]
-            shown = [*paid, *received]
+            # As its page: money it alone pays to others and receives from others, its own
+            # contributions, and (apart, in neither sum) what it shares with others.
+            every = [*self.ledger.paid_by(entity.id), *self.ledger.received_by(entity.id)]
+            own = list({id(ln): ln for ln in every if ln.own}.values())
+            paid = [ln for ln in self.ledger.paid_by(entity.id) if not ln.own]
+            received = [ln for ln in self.ledger.received_by(entity.id) if not ln.own]
+            jointly = [
+                *self.ledger.paid_jointly_by(entity.id),
+                *self.ledger.received_jointly_by(entity.id),
+            ]
+            joint = list({id(ln): ln for ln in jointly}.values())
+            shown = [*paid, *received, *own, *joint]
             sums = {
                 "paid_totals": _per_status(Totals.of(paid)),
                 "received_totals": _per_status(Totals.of(received)),
+                "own_totals": _per_status(Totals.of(own)),
+                "joint_totals": _per_status(Totals.of(joint)),
             }
         return {
             "type": kind,

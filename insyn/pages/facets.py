@@ -39,7 +39,7 @@ def _funders(site: SiteView, lines: Iterable[FundingLine]) -> list[Markup]:
     """One facet per organisation that pays (or is asked to pay), in the order of the lines."""
     return [
         pagefind_filter("funder", site.org(i).label)
-        for i in dict.fromkeys(ln.from_id for ln in lines)
+        for i in dict.fromkeys(org for ln in lines if not ln.own for org in ln.from_ids)
     ]
 
 

@@ -71,6 +71,8 @@ def grants(site: SiteView, lines: Iterable[FundingLine]) -> Markup:
         status = formatting.status_word(line.status)
         if line.amount is None or line.year is None or line.joint_payer or line.joint_recipient:
             continue  # a MonetaryGrant has one funder, a year and an amount
+        if line.own:
+            continue  # a MonetaryGrant has one funder, a year and an amount
         graph.append(
             {
                 "@type": "MonetaryGrant",

@@ -71,6 +71,8 @@ class OrganisationPage(PageContext):
     received_by_payer: Pivot
     decisions: list[Decision]
     projects: list[ProjectRole]
+    own: list[FundingLine]
+    own_totals: Totals
     joint: list[FundingLine]
     joint_totals: Totals
     answers: AnswerSummary
@@ -148,7 +150,10 @@ def district(entity: Organisation, site: SiteView) -> DistrictPage:
 
 def funder_list(entity: None, site: SiteView) -> FunderListPage:
     graph = site.graph
-    rows = [(org_id, Totals.of(site.ledger.paid_by(org_id))) for org_id in site.ledger.funders()]
+    rows = [
+        (org_id, Totals.of(ln for ln in site.ledger.paid_by(org_id) if not ln.own))
+        for org_id in site.ledger.funders()
+    ]
     rows.sort(key=lambda row: site.by_org_label(row[0]))
     idle = idle_funders(graph, site.ledger.funders())
     return FunderListPage(
@@ -165,10 +170,13 @@ def funder_list(entity: None, site: SiteView) -> FunderListPage:
 def _payer_page(entity: Organisation, site: SiteView) -> dict[str, Any]:
     """What every organisation page shows: money it paid and received, and what mentions it."""
     graph = site.graph
-    paid = site.ledger.paid_by(entity.id)
-    received = site.ledger.received_by(entity.id)
+    paid = [ln for ln in site.ledger.paid_by(entity.id) if not ln.own]
+    received = [ln for ln in site.ledger.received_by(entity.id) if not ln.own]
+    own = [ln for ln in site.ledger.paid_by(entity.id) if ln.own]
     joint = joint_lines(site, entity.id)
     return {
+        "own": own,
+        "own_totals": Totals.of(own),
         "org": entity,
         "paid": paid,
         "paid_totals": Totals.of(paid),
@@ -179,7 +187,7 @@ def _payer_page(entity: Organisation, site: SiteView) -> dict[str, Any]:
         "received_totals": Totals.of(received),
         "received_by_payer": pivot(received, lambda ln: ln.from_ids, site.by_party_label),
         "decisions": site.decisions(graph.decisions_by_org.get(entity.id, [])),
-        "projects": site.project_roles(entity.id, [*paid, *received, *joint]),
+        "projects": site.project_roles(entity.id, [*paid, *received, *own, *joint]),
         "joint": joint,
         "joint_totals": Totals.of(joint),
         "answers": summary(site, [ln for ln in paid if not ln.own]),

@@ -10,8 +10,6 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from insyn.model import FundingLine
-
 TRAILS_URL = "/pengafloden/"
 
 
@@ -93,13 +91,6 @@ class TrailFilter:
         if self.status is None:
             return TRAILS_URL
         return status_url(self.status, self.year_from, self.year_to)
-
-    def admits(self, line: FundingLine) -> bool:
-        if self.status is not None and line.status != self.status:
-            return False
-        if self.year_from is None or self.year_to is None:
-            return True
-        return line.year is not None and self.year_from <= line.year <= self.year_to
 
 
 TrailKey = tuple[str, str, str | None]

@@ -251,10 +251,12 @@ def _summary_section(
         if start == stop:
             continue  # no lines in these years
         value = series.cumulative[hi] - series.cumulative[lo]
-        flows.append((series.from_id, series.to_id, None, value))
+        if value:  # a pair of unknown sums alone is in the table, not in the diagram
+            flows.append((series.from_id, series.to_id, None, value))
+        shown = amount(value) if value else UNKNOWN_SUM
         rows.append(
             f'{pair.head}{series.pair_years[start]}">{", ".join(pair.year_links[start:stop])}'
-            f'</td>\n<td class="tal" data-varde="{value}">{amount(value)}</td>\n</tr>\n'
+            f'</td>\n<td class="tal" data-varde="{value}">{shown}</td>\n</tr>\n'
         )
     diagram = sankey(status, flows, parts, f"flode-{anchor}", heading, projects=False)
     return TrailSection(

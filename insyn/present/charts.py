@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from insyn.graph.money import Pivot, pivot
+from insyn.graph import money
+from insyn.graph.money import Pivot
 from insyn.model import FundingLine, formatting
 from insyn.present import svg
 
@@ -90,7 +91,7 @@ def patterns(prefix: str, statuses: tuple[str, ...]) -> str:
 
 def year_chart(lines: Iterable[FundingLine], heading: str, prefix: str = "diagram") -> YearChart:
     """Bars per year, one per status with money that year, drawn from zero on one axis."""
-    by_year = pivot([ln for ln in lines if ln.year is not None], lambda ln: ln.year)
+    by_year = money.by_year(lines)
     # Bars for known sums only: a status with lines of unknown sum alone has none to draw
     # (the table beside the chart says what the sums leave out).
     statuses = [s for s in by_year.statuses if by_year.totals.get(s)]

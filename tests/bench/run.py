@@ -94,17 +94,21 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int]:
     global last_cpu
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, tree_rss_kib(process.pid))
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    last_cpu = (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime)
-    if process.returncode != 0:
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-2000:]}")
+    # stderr to a file, not a pipe nobody reads while the command runs: a build that warns
+    # of thousands of things would fill the pipe and wait on it for ever.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss_kib(process.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        last_cpu = (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime)
+        if process.returncode != 0:
+            errors.seek(0)
+            stderr = errors.read().decode(errors="replace")
+            raise SystemExit(f"{' '.join(args)} failed:\n{stderr[-2000:]}")
     return elapsed, peak
 
 
