@@ -89,7 +89,7 @@ def recording() -> Iterator[set[Key]]:
 @contextmanager
 def unrecorded() -> Iterator[None]:
     """Nothing is recorded for the duration: for a whole-graph order whose caller records
-    exactly the keys its result depends on (see `trails._Parts.trail_order`)."""
+    exactly the keys its result depends on (see `trail_index.TrailParts.trail_order`)."""
     outer = RECORDER.current
     RECORDER.current = None
     try:
@@ -159,16 +159,16 @@ class RecordedEntities(Mapping[str, V], Generic[V]):
 
     def values(self) -> Iterator[V]:  # type: ignore[override]
         record(self._all)
-        return (entity for _, entity in self._handed_out())
+        return (entity for _, entity in self._handed_out(RECORDER.current))
 
     def items(self) -> Iterator[tuple[str, V]]:  # type: ignore[override]
         record(self._all)
-        return self._handed_out()
+        return self._handed_out(RECORDER.current)
 
-    def _handed_out(self) -> Iterator[tuple[str, V]]:
-        """Each entity as it is handed out: a page that takes the first five reads five."""
+    def _handed_out(self, current: set[Key] | None) -> Iterator[tuple[str, V]]:
+        """Each entity as it is handed out, into the set of the output that asked (taken
+        when it asked, not when it first iterates): a page that takes five reads five."""
         kind = self._kind
-        current = RECORDER.current
         for entity_id, entity in self._data.items():
             if current is not None:
                 current.add((kind, entity_id))
