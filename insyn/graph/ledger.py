@@ -141,6 +141,12 @@ class Ledger:
     def received_jointly_by(self, org_id: str) -> list[FundingLine]:
         return self.jointly_to.get(org_id, [])
 
+    def joint_with(self, org_id: str) -> list[FundingLine]:
+        """The lines `org_id` pays or receives together with others, each once: shown
+        apart, in none of its own sums."""
+        lines = [*self.paid_jointly_by(org_id), *self.received_jointly_by(org_id)]
+        return list({id(line): line for line in lines}.values())
+
     def for_project(self, project_id: str) -> list[FundingLine]:
         return self.by_project.get(project_id, [])
 

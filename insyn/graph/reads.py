@@ -248,6 +248,10 @@ class RecordedLedger:
         record((LEDGER, "received_jointly_by", org_id))
         return self._ledger.received_jointly_by(org_id)
 
+    def joint_with(self, org_id: str) -> list[FundingLine]:
+        record((LEDGER, "joint_with", org_id))
+        return self._ledger.joint_with(org_id)
+
     def answering(self, decision_id: str) -> list[FundingLine]:
         record((LEDGER, "answering", decision_id))
         return self._ledger.answering(decision_id)

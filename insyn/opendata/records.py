@@ -308,11 +308,7 @@ class OpenData:
             own = list({id(ln): ln for ln in every if ln.own}.values())
             paid = [ln for ln in self.ledger.paid_by(entity.id) if not ln.own]
             received = [ln for ln in self.ledger.received_by(entity.id) if not ln.own]
-            jointly = [
-                *self.ledger.paid_jointly_by(entity.id),
-                *self.ledger.received_jointly_by(entity.id),
-            ]
-            joint = list({id(ln): ln for ln in jointly}.values())
+            joint = self.ledger.joint_with(entity.id)
             shown = [*paid, *received, *own, *joint]
             sums = {
                 "paid_totals": _per_status(Totals.of(paid)),

@@ -83,13 +83,6 @@ class OrganisationListPage(PageContext):
     organisations: list[Organisation]
 
 
-def joint_lines(site: SiteView, org_id: str) -> list[FundingLine]:
-    """The lines an organisation pays or receives together with others, each once: shown
-    apart, in none of its own sums."""
-    lines = [*site.ledger.paid_jointly_by(org_id), *site.ledger.received_jointly_by(org_id)]
-    return list({id(line): line for line in lines}.values())
-
-
 def district_list(entity: None, site: SiteView) -> DistrictListPage:
     graph = site.graph
     areas: dict[str, list[tuple[Organisation, int, Totals]]] = defaultdict(list)
@@ -122,7 +115,7 @@ def district(entity: Organisation, site: SiteView) -> DistrictPage:
     paid = site.ledger.paid_by(entity.id)
     contributed = [ln for ln in paid if not ln.own]
     own = [ln for ln in received if ln.own]
-    joint = joint_lines(site, entity.id)
+    joint = site.ledger.joint_with(entity.id)
     return DistrictPage(
         title=entity.name,
         breadcrumbs=[HOME, ("Stadsdelar", "/stadsdelar/"), (entity.label, org_url(entity))],
@@ -173,7 +166,7 @@ def _payer_page(entity: Organisation, site: SiteView) -> dict[str, Any]:
     paid = [ln for ln in site.ledger.paid_by(entity.id) if not ln.own]
     received = [ln for ln in site.ledger.received_by(entity.id) if not ln.own]
     own = [ln for ln in site.ledger.paid_by(entity.id) if ln.own]
-    joint = joint_lines(site, entity.id)
+    joint = site.ledger.joint_with(entity.id)
     return {
         "own": own,
         "own_totals": Totals.of(own),
