@@ -85,6 +85,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="import a document even when a decision with its diary number, or its district, "
         "meeting and title, is already in --out",
     )
+    imp.add_argument(
+        "--add-organisations",
+        action="store_true",
+        help="append the organisations a document names that data/organisations.yaml lacks, "
+        "as entries marked for review",
+    )
     return parser
 
 
@@ -125,5 +131,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "import":
         from insyn.importer import import_files
 
-        return import_files(args.files, args.out, args.data, args.force)
+        return import_files(
+            args.files, args.out, args.data, args.force, add_organisations=args.add_organisations
+        )
     raise AssertionError(args.command)

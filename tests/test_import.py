@@ -404,7 +404,8 @@ def test_variant_letterhead_short_name_and_words(tmp_path: Path) -> None:
     assert data["case_officer"] == {"name": "Eva Lind", "phone": "508 06 100"}
     assert data["signed_by"] == [{"name": "Eva Lind", "title": "avdelningschef"}]
     assert data["kind"] == "application"
-    assert "diary_number" not in data and "# TODO: diarienummer saknas" in text
+    assert "diary_number" not in data
+    assert "# TODO: diarienumret hittades inte: ingen rad i dokumentet nämner det" in text
     assert funding_facts(data) == [("socialstyrelsen", 2400000, 2014, "applied")]
     assert "# TODO: året för 600 000 kr (egen finansiering) anges inte" in text
     assert "#   - from: bromma\n#     amount: 600000\n" in text
@@ -427,7 +428,7 @@ def test_variant_without_any_date_infers_year_with_todo(tmp_path: Path) -> None:
     data, _ = load(path)
     text = path.read_text(encoding="utf-8")
     assert data["kind"] == "report" and data["year"] == 2010
-    assert "# TODO: sammanträdesdatum saknas i dokumentet; ange meeting: ÅÅÅÅ-MM-DD" in text
+    assert "# TODO: sammanträdesdatumet hittades inte: ingen rad i dokumentet nämner det" in text
     assert "# TODO: året 2010 är en slutsats:" in text
     assert "# TODO: underskrifter (namn och titel) hittades inte" in text
 

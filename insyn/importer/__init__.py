@@ -17,8 +17,9 @@ from insyn.graph.duplicates import Identity, same_document
 from insyn.importer.body import build_body
 from insyn.importer.dates import infer_year
 from insyn.importer.draft import Draft
-from insyn.importer.extract import extract
+from insyn.importer.extract import extract, not_found
 from insyn.importer.funding import read_funding
+from insyn.importer.newcomers import Newcomer
 from insyn.importer.orgs import Directory
 from insyn.importer.output import render_draft
 from insyn.importer.reading import UnreadableDocument, read_document
@@ -56,7 +57,7 @@ def import_document(
     lead = [draft.title or "", *draft.proposals]
     funders = directory.mentioned(" ".join(lead), "funder")
     _kind(draft)
-    _year(draft, body.sentences + draft.proposals, directory)
+    _year(draft, body.sentences + draft.proposals, directory, text.split("\n"))
     read_funding(draft, draft.proposals + body.sentences, body.tables, directory, funders)
     hint = _project_hint(" ".join(lead), body.markdown, projects or {})
     return ImportedDocument(draft, render_draft(draft, source_name, hint), _slug(draft))
@@ -89,7 +90,7 @@ def _kind(draft: Draft) -> None:
         )
 
 
-def _year(draft: Draft, sentences: list[str], directory: Directory) -> None:
+def _year(draft: Draft, sentences: list[str], directory: Directory, lines: list[str]) -> None:
     """Without a meeting date, `year` is inferred, and the TODO says from what."""
     if draft.meeting is not None:
         if draft.document_date and draft.meeting < draft.document_date:
@@ -102,9 +103,12 @@ def _year(draft: Draft, sentences: list[str], directory: Directory) -> None:
         draft.year = None
         return
     if "meeting" not in draft.todos:
-        draft.todo(
+        not_found(
+            draft,
             "meeting",
-            "sammanträdesdatum saknas i dokumentet; ange meeting: ÅÅÅÅ-MM-DD eller year:",
+            "sammanträdesdatumet",
+            lines,
+            "ange meeting: ÅÅÅÅ-MM-DD, eller year: om datumet inte är känt",
         )
     if draft.document_date is not None:
         draft.year = draft.document_date.year
@@ -127,6 +131,7 @@ _TITLE_LEAD = re.compile(
     r"^(?:ansökan|redovisning(?:\s+av)?|medfinansiering(?:\s+av)?)\s*"
     r"(?:(?:till|hos)\s+.+?\s+(?=om\b))?"
     r"(?:om\s+)?(?:(?:utvecklings|projekt|stimulans)?medel\s+)?"
+    r"(?:(?:från|hos|ur)\s+\S+(?:\s+\S+){0,5}?\s+(?=(?:för|till)\b))?"
     r"(?:(?:för|till|i syfte att)\s+)?(?:att\s+)?(?:genomförande\s+av\s+)?",
     re.IGNORECASE,
 )
@@ -231,10 +236,14 @@ def published(folder: Path) -> list[Identity]:
 KEYS = ("diary_number", "district", "title")
 
 
-def import_files(files: list[Path], out: Path, data: Path, force: bool = False) -> int:
+def import_files(
+    files: list[Path], out: Path, data: Path, force: bool = False, add_organisations: bool = False
+) -> int:
     """Write one draft per readable file; 1 if any file could not be read, or is a
     document already in `out` (the same diary number, or district, meeting and title: its
-    money would count twice), unless `force`."""
+    money would count twice), unless `force`. Organisations the documents name that
+    `data/organisations.yaml` lacks are printed as entries to paste, or appended to it
+    (marked for review) with `add_organisations`."""
     try:
         directory = Directory.load(data)
     except (OSError, UnicodeDecodeError) as exc:
@@ -250,6 +259,7 @@ def import_files(files: list[Path], out: Path, data: Path, force: bool = False) 
         return 1
     projects = _projects(out.parent / "projects")
     existing = published(out) if out.is_dir() else []
+    proposed: dict[str, tuple[Newcomer, str]] = {}
     status = 0
     for path in files:
         shown = display(path)
@@ -298,7 +308,35 @@ def import_files(files: list[Path], out: Path, data: Path, force: bool = False) 
         print(f"{display(target)}: from {shown}, {todo_count} TODO")
         for warning in _warnings(imported.draft):
             print(f"{display(target)}:1: warning: {warning}", file=sys.stderr)
+        for newcomer in draft.newcomers:
+            if newcomer.id not in proposed and directory.get(newcomer.id) is None:
+                proposed[newcomer.id] = (newcomer, path.name)
+    if proposed:
+        status = max(status, _offer(list(proposed.values()), data, add_organisations))
     return status
+
+
+def _offer(newcomers: list[tuple[Newcomer, str]], data: Path, append: bool) -> int:
+    """Print the entries to paste into data/organisations.yaml, or append them."""
+    target = data / "organisations.yaml"
+    lines = [line for newcomer, source in newcomers for line in newcomer.yaml(source)]
+    if not append:
+        print(
+            f"{len(newcomers)} organisation(s) missing from {display(target)}; paste these "
+            "entries there, or run import again with --add-organisations:"
+        )
+        print("\n".join(lines))
+        return 0
+    try:
+        existing = target.read_text(encoding="utf-8")
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(("" if existing.endswith("\n") else "\n") + "\n".join(lines) + "\n")
+    except OSError as exc:
+        print(f"{display(target)}:1: error: cannot add organisations: {exc}", file=sys.stderr)
+        return 1
+    for newcomer, _source in newcomers:
+        print(f"{display(target)}: added {newcomer.id} ({newcomer.name}), marked for review")
+    return 0
 
 
 def _warnings(draft: Draft) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from insyn.importer.text import (
     KNOWN_HEADINGS,
+    NUMBERED_HEADING,
     ends_open,
     is_bullet,
     is_heading_text,
@@ -33,6 +34,7 @@ class Block:
     items: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     single_line: bool = False
+    source: str | None = None  # an ordered item's line as written ("2.1 Syfte")
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
@@ -40,7 +42,14 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     groups: list[list[str]] = []
     current: list[str] = []
     for line in [*lines, ""]:
-        if line.strip():
+        stripped = line.strip()
+        if stripped and stripped[0].isupper() and stripped.casefold().rstrip(":") in KNOWN_HEADINGS:
+            # a heading run onto its text, as exports without spacing write it
+            if current:
+                groups.append(current)
+            groups.append([line.rstrip()])
+            current = []
+        elif stripped:
             current.append(line.rstrip())
         elif current:
             groups.append(current)
@@ -64,8 +73,18 @@ def _continues(previous: list[str], group: list[str]) -> bool:
     return long_enough and ends_open(last)
 
 
+def _short_lines(group: list[str]) -> bool:
+    """Lines that are items, not wrapped prose: all short, none ending a sentence or a
+    word broken across lines ('Tjänsteskrivelse 2019-08-15', 'Ansökan', 'Akten')."""
+    return len(group) >= 2 and all(
+        len(line.strip()) < 50 and not line.rstrip().endswith(("-", ".", ",")) for line in group
+    )
+
+
 def _blocks(group: list[str]) -> list[Block]:
     """A paragraph's lines split into table, list and prose blocks."""
+    if _short_lines(group) and not any("\t" in line or is_bullet(line) for line in group):
+        return [Block("list", items=[line.strip() for line in group])]
     blocks: list[Block] = []
     prose: list[str] = []
 
@@ -89,7 +108,7 @@ def _blocks(group: list[str]) -> list[Block]:
             if blocks and blocks[-1].kind == kind:
                 blocks[-1].items.append(strip_bullet(line))
             else:
-                blocks.append(Block(kind, items=[strip_bullet(line)]))
+                blocks.append(Block(kind, items=[strip_bullet(line)], source=line.strip()))
         elif blocks and blocks[-1].kind in ("list", "ordered") and not prose:
             blocks[-1].items[-1] = join_lines([blocks[-1].items[-1], line])
         else:
@@ -102,8 +121,21 @@ def _classify(blocks: list[Block]) -> list[Block]:
     result: list[Block] = []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (
+            block.kind == "ordered"
+            and len(block.items) == 1
+            and following is not None
+            and following.kind == "para"
+            and NUMBERED_HEADING.match(block.source or "")
+            and is_heading_text(block.items[0])
+        ):
+            result.append(Block("heading", block.source or block.items[0]))
+            continue
         if block.kind == "para" and block.single_line:
-            known = block.text.casefold() in KNOWN_HEADINGS
+            numbered = NUMBERED_HEADING.match(block.text)
+            known = block.text.casefold().rstrip(":") in KNOWN_HEADINGS or bool(
+                numbered and is_heading_text(numbered.group("text"))
+            )
             heads = following is not None and following.kind != "heading"
             if known or (heads and is_heading_text(block.text)):
                 result.append(Block("heading", block.text))
@@ -188,5 +220,7 @@ def build_body(lines: list[str]) -> Body:
         else:
             parts.append(_table(block.rows))
             tables.append(block.rows)
+    if parts and not any(block.kind == "heading" for block in blocks):
+        parts.insert(0, "## Text")  # no structure found: the text still has a section
     markdown = "\n\n".join(parts)
     return Body(markdown + "\n" if markdown else "", sentences, tables)

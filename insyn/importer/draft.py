@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from insyn.importer.newcomers import Newcomer
+
 
 @dataclass(frozen=True)
 class Person:
@@ -36,6 +38,8 @@ class Draft:
     title: str | None = None
     district: str | None = None
     district_name: str | None = None
+    #: the addressee's organisation when it is not a district (a known or a proposed id)
+    addressee_id: str | None = None
     meeting: dt.date | None = None
     year: int | None = None
     document_date: dt.date | None = None
@@ -44,12 +48,18 @@ class Draft:
     case_officer: Person | None = None
     signed_by: list[Person] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)
+    #: "Kommunstyrelsen föreslår kommunfullmäktige att besluta följande": kept in the body
+    proposal_lead: str | None = None
     immediate_adjustment: bool = False
     attachments: list[str] = field(default_factory=list)
     funding: list[FundingDraft] = field(default_factory=list)
     #: lines left out because their year or payer is unknown, written as commented YAML
     unsure_funding: list[tuple[str, FundingDraft]] = field(default_factory=list)
     body: str = ""
+    #: letterhead lines no field took (the office, its department, its address)
+    letterhead: list[str] = field(default_factory=list)
+    #: organisations the document names that data/organisations.yaml does not know
+    newcomers: list[Newcomer] = field(default_factory=list)
     todos: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def todo(self, key: str, text: str) -> None:

@@ -1,10 +1,15 @@
-"""The front matter of a tjänsteutlåtande: who, when, what was proposed, who signed.
+"""The front matter of a tjänsteutlåtande or tjänsteskrivelse, found by what each part is.
 
-A tjänsteutlåtande has a fixed order: letterhead (handläggare, telefon,
-diarienummer, sammanträde), the 'Till' block naming the council, the
-ärendemening, 'Förslag till beslut' with its numbered points, the
-signatures (name line, title line), then the prose sections. The extractor
-walks that order and records a TODO wherever the document does not say.
+No order is assumed. The header fields are read wherever they stand in the
+first page (`labels`), the addressee wherever it is (`addressee`), the
+proposals, signatures and attachments by their own shapes (`parts`). The title
+is the last paragraph of the first page that is none of those, before the
+first section. Every line no part took goes to the body, or, before the title,
+to a comment with the letterhead: no text is dropped.
+
+A value that is not found gets a TODO that says so and where to look. It says
+that the document has no such value only when the whole text was searched for
+the words that would name it.
 """
 
 from __future__ import annotations
@@ -12,36 +17,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from insyn.importer.dates import YEAR, parse_swedish_date
+from insyn.importer.addressee import Addressee, find_addressee, settle
 from insyn.importer.draft import Draft, Person
+from insyn.importer.labels import PHONE, HeaderFields, read_header
 from insyn.importer.orgs import Directory
-from insyn.importer.text import (
-    KNOWN_HEADINGS,
-    TERMINAL,
-    is_bullet,
-    is_heading_text,
-    is_name_line,
-    is_title_line,
-    join_lines,
-    strip_bullet,
+from insyn.importer.parts import (
+    PAGE_ARTEFACT,
+    closing_signatures,
+    find_proposals_heading,
+    read_attachments,
+    read_proposals,
+    read_signatures,
 )
+from insyn.importer.text import KNOWN_HEADINGS, is_name_line, join_lines
 
-_PROPOSALS_HEADING = re.compile(
-    r"^(?:förvaltningens\s+)?förslag\s+till\s+beslut\s*:?$", re.IGNORECASE
-)
-_IMMEDIATE = re.compile(r"omedelbar(?:t)?\s+justering|justeras\s+omedelbart", re.IGNORECASE)
-_OFFICER = re.compile(r"^handläggare\s*:?\s*(?P<name>.+?)\s*$", re.IGNORECASE)
-_PHONE_LABEL = r"(?:telefon|tfn|tel)\.?\s*:?\s*"
-_PHONE = re.compile(rf"^{_PHONE_LABEL}(?P<phone>\+?\d[\d \-/]*\d)\s*$", re.IGNORECASE)
-_DIARY = re.compile(r"^(?:dnr|diarienr|diarienummer)\.?\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
-_MEETING = re.compile(
-    r"^(?:nämndens\s+)?sammanträde(?:sdatum|sdag|t)?\b\s*:?\s*(?:den\s+)?(?P<rest>.*)$",
+#: How far the first page reaches at most, in lines, when no section begins sooner.
+FIRST_PAGE_LINES = 80
+_GENRE = re.compile(
+    r"^(?:tjänsteutlåtande|tjänsteskrivelse|promemoria|pm|utlåtande|skrivelse|"
+    r"beslutsunderlag|ärende|protokollsutdrag)\s*$",
     re.IGNORECASE,
 )
-_REPORT_DATE = re.compile(r"^(?:tjänsteutlåtande|datum)\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
-_ATTACHMENT = re.compile(r"^bilag(?:a|or)(?:\s+\d+)?\s*[:.–-]\s*(?P<value>.+)$", re.IGNORECASE)
-_ATTACHMENT_HEADING = re.compile(r"^bilag(?:a|or)\s*:?$", re.IGNORECASE)
-_PAGE_ARTEFACT = re.compile(r"^(?:\d+\s*\(\d+\)|[-–\s]+|sid(?:a|an)?\s+\d+(?:\s*\(\d+\))?)$")
+#: Letterhead lines: the office, its department, its address.
+_LETTERHEAD = re.compile(
+    r"(?:förvaltning(?:en)?|kontoret|avdelning(?:en)?|enhet(?:en)?|kommun|[Ss]tad|"
+    r"stadsdelsnämnd|staben)$|^(?:box|besöksadress|postadress|växel|www\.|e-post)|@|\d{3}\s?\d{2}\b",
+    re.IGNORECASE,
+)
+#: Where each value is named, to tell "not found" from "not in the document".
+TRACES = {
+    "case_officer": re.compile(r"handläggare|vår referens|kontaktperson|\btfn\b|telefon", re.I),
+    "diary_number": re.compile(r"\bdnr\b|diarie|ärendenummer|beteckning", re.I),
+    "meeting": re.compile(r"(?i:sammanträd)|(?<![\w-])[A-ZÅÄÖ]{2,6} (?:19|20)\d\d-\d\d-\d\d"),
+    "proposals": re.compile(r"förslag till beslut|beslutsförslag|föreslår|föreslås", re.I),
+    "signed_by": re.compile(r"direktör\b|chef\b|ordförande\b|föreståndare\b", re.I),
+    "document_date": re.compile(
+        r"\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)",
+        re.I,
+    ),
+}
 
 
 @dataclass
@@ -50,281 +64,265 @@ class Extracted:
 
     draft: Draft
     body_lines: list[str] = field(default_factory=list)
-    letterhead_district: str | None = None
 
 
-def _next_nonblank(lines: list[str], start: int, limit: int | None = None) -> int | None:
-    end = len(lines) if limit is None else min(len(lines), start + limit)
-    for index in range(start, end):
-        if lines[index].strip():
+def _short(text: str, limit: int = 90) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def not_found(draft: Draft, key: str, what: str, lines: list[str], where: str) -> None:
+    """A TODO for a value the importer did not read: where the text names it, if it
+    does; that the text does not, only when no line has the words for it."""
+    trace = TRACES.get(key)
+    hits = [i for i, line in enumerate(lines) if trace is not None and trace.search(line)]
+    if trace is not None and not hits:
+        draft.todo(key, f"{what} hittades inte: ingen rad i dokumentet nämner det; {where}")
+        return
+    if hits:
+        draft.todo(
+            key,
+            f"{what} hittades inte automatiskt; se rad {hits[0] + 1} i originalet "
+            f"(”{_short(lines[hits[0]])}”); {where}",
+        )
+        return
+    draft.todo(key, f"{what} hittades inte automatiskt; {where}")
+
+
+def _header_end(lines: list[str], proposals: int | None) -> int:
+    """Where the first page's header ends: the proposals, the first section, a page
+    break, or `FIRST_PAGE_LINES` lines."""
+    end = min(len(lines), FIRST_PAGE_LINES)
+    if proposals is not None:
+        end = min(end, proposals)
+    blank = 0
+    started = False
+    for index in range(end):
+        stripped = lines[index].strip()
+        if not stripped:
+            blank += 1
+            continue
+        if started and blank >= 2:
             return index
-    return None
+        blank = 0
+        started = True
+        if stripped.casefold().rstrip(":") in KNOWN_HEADINGS:
+            return index
+    return end
 
 
 def extract(text: str, directory: Directory) -> Extracted:
     lines = [line.rstrip() for line in text.split("\n")]
     draft = Draft()
+    proposals_at = find_proposals_heading(lines)
+    end = _header_end(lines, proposals_at)
+    header = read_header(lines, end)
+    used = set(header.used)
+    _header_values(draft, header, lines)
+    addressee = find_addressee(lines, header.addressee, header.addressee_line, end)
+    used |= addressee.used
+    settle(addressee, directory, lines)
+    _district(draft, addressee, lines, end, directory)
+    title = _title(lines, end, used)
+    if title is None:
+        not_found(
+            draft,
+            "title",
+            "ärendemeningen (rubriken)",
+            lines,
+            "den står oftast överst, före ”Förslag till beslut”; skriv in title",
+        )
+        title_start = title_end = end
+    else:
+        title_start, title_end = title
+        used.update(range(title_start, title_end))
+        draft.title = re.sub(r"(?<!\.)\.$", "", join_lines(lines[title_start:title_end])) or None
+    signatures: tuple[list[Person], set[int]] = ([], set())
+    if proposals_at is not None:
+        proposals = read_proposals(lines, proposals_at, used)
+        used |= proposals.used
+        draft.proposals = proposals.items
+        draft.proposal_lead = proposals.lead
+        draft.immediate_adjustment = proposals.immediate
+        if not proposals.items:
+            draft.todo(
+                "proposals",
+                f"inga beslutspunkter hittades under ”{_short(lines[proposals_at], 50)}” "
+                f"(rad {proposals_at + 1}); skriv in dem",
+            )
+        signatures = read_signatures(lines, proposals.end, used)
+    else:
+        not_found(
+            draft,
+            "proposals",
+            "förslaget till beslut",
+            lines,
+            "skriv in beslutspunkterna i proposals",
+        )
+    if not signatures[0]:
+        signatures = closing_signatures(lines, used)
+    draft.signed_by, taken = signatures
+    used |= taken
+    if not draft.signed_by:
+        not_found(
+            draft,
+            "signed_by",
+            "underskrifter (namn och titel)",
+            lines,
+            "de står oftast under förslaget till beslut eller sist i dokumentet",
+        )
+    draft.attachments, taken = read_attachments(lines, used)
+    used |= taken
+    draft.letterhead = [
+        lines[i].strip()
+        for i in range(title_start)
+        if i not in used and lines[i].strip() and not PAGE_ARTEFACT.match(lines[i].strip())
+    ]
+    body = ["" if i in used else lines[i] for i in range(title_end, len(lines))]
+    if draft.proposal_lead:
+        lead = draft.proposal_lead
+        lead = lead if lead.endswith((".", ":")) else f"{lead}:"  # a lead, not a heading
+        body = [lead, "", *body]
     result = Extracted(draft)
-    till = _find_till(lines, draft, directory)
-    header_end = till if till is not None else min(len(lines), 60)
-    _case_officer(lines, header_end, draft)
-    _diary_and_dates(lines, header_end, draft)
-    result.letterhead_district = _letterhead_district(lines, header_end, directory)
-    if draft.district is None and result.letterhead_district:
-        draft.district = result.letterhead_district
-        draft.todo(
-            "district",
-            "stadsdelsnämnden är hämtad från brevhuvudet (förvaltningens namn), "
-            "inte från ”Till”-raden; kontrollera district",
-        )
-    elif draft.district is None:
-        draft.todo(
-            "district",
-            "stadsdelsnämnden kunde inte läsas ut ur dokumentet; ange district: "
-            "id för nämnden i data/organisations.yaml",
-        )
-    elif result.letterhead_district and result.letterhead_district != draft.district:
-        draft.todo(
-            "district",
-            f"brevhuvudet nämner {result.letterhead_district}, men ärendet ställs till "
-            f"{draft.district}; kontrollera district",
-        )
-    position = _title(lines, till, draft) if till is not None else header_end
-    if draft.title is None:
-        draft.todo("title", "ärendemeningen (rubriken) hittades inte; skriv in title")
-    position = _proposals_and_signatures(lines, position, draft)
-    body = _take_attachments(lines[position:], draft)
-    result.body_lines = ["" if _PAGE_ARTEFACT.match(line.strip()) else line for line in body]
+    result.body_lines = ["" if PAGE_ARTEFACT.match(line.strip()) else line for line in body]
     return result
 
 
-def _find_till(lines: list[str], draft: Draft, directory: Directory) -> int | None:
-    """Index of the last line of the 'Till' block; sets the district."""
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        inline = re.match(r"^till:?\s+(?P<name>.+(?:nämnd|nämnden))$", stripped, re.IGNORECASE)
-        if inline:
-            block, end = [inline.group("name")], index
-        elif stripped.casefold() in ("till", "till:"):
-            first = _next_nonblank(lines, index + 1, 8)
-            if first is None or lines[first].strip().casefold() in ("till", "till:"):
-                continue
-            end = first
-            block = [lines[first]]
-            while end + 1 < len(lines) and lines[end + 1].strip() and len(block) < 3:
-                if not re.search(r"nämnd|förvaltning|styrelse", " ".join(block), re.IGNORECASE):
-                    block.append(lines[end + 1])
-                    end += 1
-                else:
-                    break
-        else:
-            continue
-        recipient = " ".join(part.strip() for part in block)
-        org = directory.match_name(recipient, "district")
-        if org is None:
-            mentioned = directory.mentioned(recipient, "district")
-            org = mentioned[0] if len(mentioned) == 1 else None
-        draft.district_name = recipient
-        if org is not None:
-            draft.district = org.id
-        else:
-            draft.todo(
-                "district",
-                f"mottagaren ”{recipient}” finns inte bland stadsdelsnämnderna i "
-                "data/organisations.yaml; ange district eller lägg till namnet som alias",
+def _header_values(draft: Draft, header: HeaderFields, lines: list[str]) -> None:
+    if header.officer:
+        draft.case_officer = Person(header.officer, header.phone)
+        if header.phone is None:
+            not_found(
+                draft,
+                "case_officer",
+                "handläggarens telefonnummer",
+                [line for line in lines if PHONE.search(line) and re.search("tel|tfn", line, re.I)],
+                "fyll i phone om det finns",
             )
-        return end
+    else:
+        phone_officer = _letterhead_officer(lines)
+        if phone_officer is not None:
+            draft.case_officer = phone_officer
+        else:
+            not_found(draft, "case_officer", "handläggaren", lines, "fyll i case_officer")
+    draft.diary_number = header.diary
+    if header.diary is None:
+        if header.diary_blank is not None:
+            draft.todo(
+                "diary_number",
+                f"diarienumret är inte ifyllt i dokumentet (”Dnr {header.diary_blank}”); "
+                "fyll i diary_number om det finns",
+            )
+            draft.year = header.diary_year  # a hint for the year, used only without dates
+        else:
+            not_found(draft, "diary_number", "diarienumret", lines, "fyll i diary_number")
+    draft.meeting = header.meeting
+    if header.meeting is None and header.meeting_text:
+        draft.todo(
+            "meeting",
+            f"sammanträdesdatumet kunde inte läsas (”{_short(header.meeting_text)}”); ange meeting",
+        )
+    draft.document_date = header.document_date
+
+
+def _letterhead_officer(lines: list[str]) -> Person | None:
+    """Letterhead form: a name line, then 'tfn 508 04 016'."""
+    phone_line = re.compile(r"^(?:telefon|tfn|tel)\.?\s*:?\s*(?P<phone>\+?\d[\d \-/]*\d)\s*$", re.I)
+    for index in range(min(len(lines), FIRST_PAGE_LINES)):
+        match = phone_line.match(lines[index].strip())
+        if not match:
+            continue
+        before = [i for i in range(max(0, index - 3), index) if lines[i].strip()]
+        if before and is_name_line(lines[before[-1]].strip()):
+            return Person(lines[before[-1]].strip(), match.group("phone"))
     return None
 
 
-def _case_officer(lines: list[str], end: int, draft: Draft) -> None:
-    candidates: list[Person] = []
-    for index in range(end):
-        match = _OFFICER.match(lines[index].strip())
-        if not match:
-            continue
-        parts = re.split(rf",?\s*\b{_PHONE_LABEL}", match.group("name"), maxsplit=1, flags=re.I)
-        name = parts[0]
-        phone = (parts[1].strip() or None) if len(parts) > 1 else None
-        following = _next_nonblank(lines, index + 1, 3)
-        if phone is None and following is not None:
-            phone_match = _PHONE.match(lines[following].strip())
-            phone = phone_match.group("phone") if phone_match else None
-        candidates.append(Person(name.strip(), phone))
-    if not candidates:
-        # Letterhead form: a name line, then "tfn 508 04 016".
-        for index in range(end):
-            phone_match = _PHONE.match(lines[index].strip())
-            if not phone_match:
-                continue
-            before = [i for i in range(max(0, index - 3), index) if lines[i].strip()]
-            if before and is_name_line(lines[before[-1]].strip()):
-                candidates.append(Person(lines[before[-1]].strip(), phone_match.group("phone")))
-                break
-    if candidates:
-        draft.case_officer = max(candidates, key=lambda p: p.title_or_phone is not None)
-        if draft.case_officer.title_or_phone is None:
-            draft.todo("case_officer", "handläggarens telefonnummer saknas i dokumentet")
-    else:
-        draft.todo("case_officer", "handläggare anges inte i dokumentet; fyll i om den är känd")
-
-
-def _diary_and_dates(lines: list[str], end: int, draft: Draft) -> None:
-    meeting_seen = False
-    for index in range(end):
-        stripped = lines[index].strip()
-        diary = _DIARY.match(stripped)
-        if diary and draft.diary_number is None:
-            value = diary.group("value").strip()
-            if re.search(r"\d", YEAR.sub("", value)) and not re.search(r"-\s+-", value):
-                draft.diary_number = value
-            else:
-                draft.todo(
-                    "diary_number",
-                    f"diarienumret är inte ifyllt i dokumentet (”{stripped}”); "
-                    "fyll i diary_number om det finns",
-                )
-                years = YEAR.findall(value)
-                if years and draft.year is None:
-                    draft.year = int(years[0])  # a hint for the year, used only without dates
-            continue
-        meeting = _MEETING.match(stripped)
-        if meeting and not meeting_seen:
-            meeting_seen = True
-            date = parse_swedish_date(meeting.group("rest"))
-            if date is None:
-                draft.todo(
-                    "meeting",
-                    f"sammanträdesdatumet kunde inte läsas (”{stripped}”); ange meeting",
-                )
-            draft.meeting = date
-            continue
-        report = _REPORT_DATE.match(stripped)
-        if report and draft.document_date is None:
-            date = parse_swedish_date(report.group("rest"))
-            following = _next_nonblank(lines, index + 1, 2)
-            if date is None and following is not None and len(lines[following]) < 40:
-                date = parse_swedish_date(lines[following])
-            draft.document_date = date
-    if draft.diary_number is None and "diary_number" not in draft.todos:
-        draft.todo("diary_number", "diarienummer saknas i dokumentet; fyll i om det finns")
+def _district(
+    draft: Draft, addressee: Addressee, lines: list[str], end: int, directory: Directory
+) -> None:
+    draft.district_name = addressee.name
+    if addressee.district is not None:
+        draft.district = addressee.district
+        letterhead = _letterhead_district(lines, end, directory)
+        if letterhead and letterhead != addressee.district:
+            draft.todo(
+                "district",
+                f"brevhuvudet nämner {letterhead}, men ärendet ställs till "
+                f"{addressee.district}; kontrollera district",
+            )
+        return
+    if addressee.other is not None:
+        draft.addressee_id = addressee.other
+        draft.todo(
+            "district",
+            f"ärendet ställs till ”{addressee.name}” ({addressee.other} i "
+            "data/organisations.yaml), som inte är en stadsdelsnämnd; ange district om "
+            "ärendet hör till en stadsdelsnämnd",
+        )
+        return
+    if addressee.newcomer is not None:
+        draft.addressee_id = addressee.newcomer.id
+        draft.newcomers.append(addressee.newcomer)
+        draft.todo(
+            "district",
+            f"ärendet ställs till ”{addressee.name}”, som inte är en stadsdelsnämnd i "
+            f"data/organisations.yaml; nämnden föreslås som organisation "
+            f"({addressee.newcomer.id}, se nedan); ange district om ärendet hör till en "
+            "stadsdelsnämnd",
+        )
+        return
+    letterhead = _letterhead_district(lines, end, directory)
+    if letterhead is not None:
+        draft.district = letterhead
+        draft.todo(
+            "district",
+            "stadsdelsnämnden är hämtad från brevhuvudet (förvaltningens namn); "
+            "dokumentet anger ingen mottagare (”Till …”); kontrollera district",
+        )
+        return
+    draft.todo(
+        "district",
+        "mottagaren (”Till …”) hittades inte automatiskt; ange district: id för "
+        "stadsdelsnämnden i data/organisations.yaml",
+    )
 
 
 def _letterhead_district(lines: list[str], end: int, directory: Directory) -> str | None:
-    for index in range(min(end, 40)):
+    for index in range(min(max(end, 1), 40)):
         stripped = lines[index].strip()
-        if re.search(r"stadsdels(?:förvaltning|nämnd)$", stripped, re.IGNORECASE):
+        if re.search(r"stadsdels(?:förvaltning|nämnd)(?:en)?$", stripped, re.IGNORECASE):
             org = directory.match_name(stripped, "district")
             if org is not None:
                 return org.id
     return None
 
 
-def _title(lines: list[str], till_end: int, draft: Draft) -> int:
-    start = _next_nonblank(lines, till_end + 1)
-    if start is None or _PROPOSALS_HEADING.match(lines[start].strip()):
-        return till_end + 1
-    end = start
-    while end < len(lines) and lines[end].strip():
-        end += 1
-    title = join_lines(lines[start:end])
-    draft.title = re.sub(r"(?<!\.)\.$", "", title).strip() or None
-    return end
-
-
-def _proposals_and_signatures(lines: list[str], start: int, draft: Draft) -> int:
-    """Read 'Förslag till beslut' and the signatures; return where the body begins."""
-    heading = next(
-        (i for i in range(start, len(lines)) if _PROPOSALS_HEADING.match(lines[i].strip())), None
-    )
-    if heading is None:
-        draft.todo("proposals", "”Förslag till beslut” hittades inte; skriv in beslutspunkterna")
-        return _signatures(lines, start, draft, required=False)
-    items: list[list[str]] = []
-    index = heading + 1
-    while index < len(lines):
-        stripped = lines[index].strip()
-        if not stripped:
-            index += 1
-            continue
-        following = _next_nonblank(lines, index + 1, 3)
-        if is_name_line(stripped) and following is not None and is_title_line(lines[following]):
-            break
-        if stripped.casefold() in KNOWN_HEADINGS and items:
-            break
-        if _IMMEDIATE.search(stripped) and len(stripped) < 60:
-            draft.immediate_adjustment = True
-        elif (
-            is_heading_text(stripped)
-            and items
-            and following is not None
-            and len(lines[following]) > 80
-        ):
-            break
-        elif not items or is_bullet(stripped) or items[-1][-1].rstrip().endswith(TERMINAL):
-            items.append([strip_bullet(stripped)])
-        else:
-            items[-1].append(stripped)
-        index += 1
-    draft.proposals = [join_lines(item) for item in items if join_lines(item)]
-    if not draft.proposals:
-        draft.todo("proposals", "inga beslutspunkter hittades under ”Förslag till beslut”")
-    return _signatures(lines, index, draft, required=True)
-
-
-def _signatures(lines: list[str], start: int, draft: Draft, required: bool) -> int:
-    index = start
-    while True:
-        first = _next_nonblank(lines, index)
-        if first is None:
-            break
-        title = _next_nonblank(lines, first + 1, 3)
-        name = lines[first].strip()
-        if not (is_name_line(name) and title is not None and is_title_line(lines[title])):
-            break
-        draft.signed_by.append(Person(name, lines[title].strip()))
-        index = title + 1
-    if not draft.signed_by and required:
-        draft.todo("signed_by", "underskrifter (namn och titel) hittades inte; fyll i signed_by")
-    return index
-
-
-def _take_attachments(lines: list[str], draft: Draft) -> list[str]:
-    """Record 'Bilaga: X' and 'Bilagor' lists, and blank them out of the body."""
-    body = list(lines)
+def _title(lines: list[str], end: int, used: set[int]) -> tuple[int, int] | None:
+    """The last paragraph before `end` that is not a field, a letterhead line or a
+    genre word: (first line, line after the last)."""
+    best: tuple[int, int] | None = None
     index = 0
-    while index < len(body):
-        stripped = body[index].strip()
-        single = _ATTACHMENT.match(stripped)
-        if single and not stripped.endswith(")"):
-            draft.attachments.append(single.group("value").strip())
-            body[index] = ""
-        elif _ATTACHMENT_HEADING.match(stripped):
-            body[index] = ""
-            index = _attachment_list(body, index + 1, draft)
-            continue
-        index += 1
-    return body
-
-
-def _attachment_list(body: list[str], start: int, draft: Draft) -> int:
-    index = start
-    while index < len(body):
-        stripped = body[index].strip()
-        if not stripped:
+    while index < end:
+        if index in used or not lines[index].strip():
             index += 1
             continue
-        if stripped.casefold() in KNOWN_HEADINGS:
-            break
-        if not is_bullet(stripped):
-            following = _next_nonblank(body, index + 1)
-            is_prose = len(stripped) > 100 or (stripped.endswith(".") and len(stripped.split()) > 8)
-            heads_prose = (
-                following is not None and len(body[following]) > 80 and is_heading_text(stripped)
-            )
-            if is_prose or heads_prose:
-                break
-        draft.attachments.append(strip_bullet(stripped))
-        body[index] = ""
-        index += 1
-    return index
+        start = index
+        while index < end and index not in used and lines[index].strip():
+            index += 1
+        paragraph = [lines[i].strip() for i in range(start, index)]
+        text = join_lines(paragraph)
+        if _is_title(paragraph, text):
+            best = (start, index)
+    return best
+
+
+def _is_title(paragraph: list[str], text: str) -> bool:
+    if len(text) > 300 or len(paragraph) > 5 or len(text) < 8:
+        return False
+    first = paragraph[0]
+    if _GENRE.match(first) or PAGE_ARTEFACT.match(first):
+        return False
+    if len(paragraph) == 1 and (_LETTERHEAD.search(first) or is_name_line(first)):
+        return False
+    return not re.fullmatch(r"[\d\s\-./()]+", text)

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from insyn.importer.dates import YEAR
 from insyn.importer.draft import Draft, FundingDraft
-from insyn.importer.orgs import Directory, Organisation
+from insyn.importer.newcomers import find_bodies, find_known, propose, resolve
+from insyn.importer.orgs import Directory, Organisation, name_key
 from insyn.model.amounts import parse_amount
 
 AMOUNT = re.compile(
@@ -117,8 +118,23 @@ def read_funding(
             line = found.setdefault(key, FundingDraft(status, amount, payer))
             line.years |= _years(segment) or _years(sentence)
             line.sources.append(sentence)
+    for (status, payer, amount), line in list(found.items()):
+        named = [found[k] for k in found if k[0] == status and k[2] == amount and k[1]]
+        if payer is None and named:
+            # the same sum named again without its payer ("nämnden ansöker om 450 000 kr")
+            named[0].sources.extend(line.sources)
+            del found[(status, payer, amount)]
     for line in found.values():
         _settle(draft, line, tables)
+
+
+#: Words that put a body in the payer's place: "ansöker hos X", "medel från X",
+#: "X beviljar"; a body named otherwise (the applicant, a partner) is not the payer.
+_PAYER_BEFORE = re.compile(r"\b(?:hos|från|av|ur|via|genom|till)\s+$", re.IGNORECASE)
+_PAYER_AFTER = re.compile(
+    r"^s?\s+(?:har\s+)?(?:beviljat|beviljar|beviljade|utlyst|utlyser|fördelar|finansierar)\b",
+    re.IGNORECASE,
+)
 
 
 def _payer(
@@ -130,11 +146,41 @@ def _payer(
     funders: list[Organisation],
 ) -> str | None:
     if status == "contributed":
-        return draft.district
+        return draft.district or draft.addressee_id
     named = directory.mentioned(segment, "funder") or directory.mentioned(sentence, "funder")
     if named:
         return named[0].id
+    for text in (segment, sentence):
+        known = find_known(text, directory)
+        if known is not None and known.type != "district":
+            return known.id
+        payer = _named_payer(text, draft, directory)
+        if payer is not None:
+            return payer
     return funders[0].id if len(funders) == 1 else None
+
+
+def _named_payer(text: str, draft: Draft, directory: Directory) -> str | None:
+    """A body in the payer's place in `text`: a known organisation's id, or a proposed one."""
+    for position, name in find_bodies(text):
+        before = text[max(0, position - 12) : position]
+        after = text[position + len(name) : position + len(name) + 30]
+        if not (_PAYER_BEFORE.search(before) or _PAYER_AFTER.match(after)):
+            continue
+        if draft.district_name and name_key(name) == name_key(draft.district_name):
+            continue
+        org = resolve(name, directory)
+        if org is not None:
+            if org.type == "district":
+                continue
+            return org.id
+        for newcomer in draft.newcomers:
+            if newcomer.name.casefold() == name.casefold():
+                return newcomer.id
+        proposed = propose(name, "funder", name)
+        draft.newcomers.append(proposed)
+        return proposed.id
+    return None
 
 
 def _settle(draft: Draft, line: FundingDraft, tables: list[list[list[str]]]) -> None:
@@ -175,8 +221,11 @@ def _split_by_budget_table(line: FundingDraft, tables: list[list[list[str]]]) ->
         )
         if not year_columns or total is None:
             continue
+        unit = _table_unit(rows)
         per_year = {
-            int(header[i]): parse_amount(total[i]) or 0 for i in year_columns if i < len(total)
+            int(header[i]): (parse_amount(total[i]) or 0) * unit
+            for i in year_columns
+            if i < len(total)
         }
         if sum(per_year.values()) != line.amount:
             continue
@@ -193,3 +242,13 @@ def _split_by_budget_table(line: FundingDraft, tables: list[list[list[str]]]) ->
             if amount > 0
         ]
     return []
+
+
+def _table_unit(rows: list[list[str]]) -> int:
+    """1000 for a table in tkr ("Belopp (tkr)", "tusen kronor"), a million in mkr, else 1."""
+    labels = " ".join([*rows[0], *(row[0] for row in rows if row)]).casefold()
+    if re.search(r"\btkr\b|tusen\s+kr|tusentals\s+kr|\bksek\b", labels):
+        return 1000
+    if re.search(r"\bmkr\b|\bmnkr\b|miljoner\s+kr", labels):
+        return 1_000_000
+    return 1

@@ -53,6 +53,9 @@ def render_draft(draft: Draft, source_name: str, project_hint: str | None) -> st
         "# yaml-language-server: $schema=../../insyn/schemas/decision.schema.json",
     ]
     out.append(f"# Importerad från {source_name}. Granska varje värde mot originalet.")
+    if draft.letterhead:
+        out.append("# Brevhuvudets övriga rader (inte inlästa som fält, inte publicerade):")
+        out.extend(f"#   {line}" for line in draft.letterhead)
 
     def todos(key: str) -> None:
         out.extend(f"# TODO: {text}" for text in draft.todos.get(key, []))
@@ -110,9 +113,16 @@ def render_draft(draft: Draft, source_name: str, project_hint: str | None) -> st
         out.append(f"# TODO: {project_hint}")
     out.append(f"projects: []  # {d['projects']}")
     todos("funding")
+    newcomers = {newcomer.id: newcomer for newcomer in draft.newcomers}
     if draft.funding:
         out.append(f"funding:  # {d['funding']}")
         for line in draft.funding:
+            if line.payer in newcomers:
+                out.append(
+                    f"  # TODO: {newcomers[line.payer].name} finns inte i "
+                    "data/organisations.yaml; lägg till posten som föreslås sist i front "
+                    "matter (eller importera med --add-organisations) och granska den"
+                )
             out.extend(_funding_item(line))
     else:
         out.append(f"funding: []  # {d['funding']}")
@@ -130,5 +140,12 @@ def render_draft(draft: Draft, source_name: str, project_hint: str | None) -> st
     out.append(f'# source: ""  # {d["source"]}')
     out.append(f"tags: []  # {d['tags']}")
     out.append(f"draft: true  # {d['draft']}")
+    if draft.newcomers:
+        out.append(
+            "# Organisationer som dokumentet nämner men som saknas i data/organisations.yaml."
+        )
+        out.append("# Klistra in dem där (eller importera med --add-organisations):")
+        for newcomer in draft.newcomers:
+            out.extend(f"#   {line}" for line in newcomer.yaml(source_name))
     out.append("---")
     return "\n".join(out) + "\n" + draft.body

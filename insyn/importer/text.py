@@ -16,7 +16,20 @@ KNOWN_HEADINGS = {
     "ekonomi", "ekonomiska konsekvenser", "finansiering", "budget", "uppföljning",
     "utvärdering", "redovisning", "tidplan", "organisation", "beredning", "yttrande",
     "förslag till beslut", "förvaltningens förslag till beslut", "bilagor", "bilaga",
+    # the tjänsteskrivelse of other municipalities and Stockholm's central offices
+    "beslutsförslag", "beskrivning av ärendet", "ärendebeskrivning", "beslutsunderlag",
+    "överväganden", "bedömning", "förvaltningens överväganden", "kontorets synpunkter",
+    "stadsledningskontorets synpunkter", "skäl för beslut", "skäl för förslaget",
+    "barnperspektiv", "barnkonsekvensanalys", "barnrättsperspektiv",
+    "jämställdhetsperspektiv", "konsekvenser för jämställdhet", "juridiska konsekvenser",
+    "konsekvenser", "miljökonsekvenser", "samverkan", "samråd", "inledning", "slutsats",
+    "slutsatser", "förslag", "förslag till åtgärder", "riskanalys", "resultat",
+    "expedieras", "beslutet skickas till", "handlingar", "underlag", "remissvar",
+    "ärendets handläggning", "kommunikation", "uppdraget", "uppdrag", "målgrupper",
+    "aktiviteter", "insatser", "kostnader", "tidsplan", "finansiering och budget",
 }  # fmt: skip
+#: A numbered heading: "1. Bakgrund", "2.1 Syfte och mål"
+NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?P<text>[A-ZÅÄÖ].{0,60})$")
 
 _SUSPENDED = {"och", "eller", "samt", "till", "respektive", "resp"}
 _NAME_WORD = re.compile(r"^(?:[A-ZÅÄÖÉÁÜØ][\wåäöéáüø'’.-]*|von|van|af|de|la|del|da)$")

@@ -1,0 +1,234 @@
+"""Header fields wherever they stand: handläggare, telefon, datum, diarienummer, sammanträde.
+
+A letterhead is laid out in boxes. Text taken out of a PDF often flattens the
+boxes onto one line ("SID 1 (14) 2012-11-29 Handläggare: Anna Berg Telefon:
+08-508 11 223 Till Farsta stadsdelsnämnd"); a Word export puts each label on a
+line of its own with the value on the next. So a line is cut at every label it
+holds, and a label's value is the text up to the next label, or, when that is
+empty, the next line. A label counts in the middle of a line only when it is
+written as a label is (capitalised, or after a comma), so that prose that says
+"datum" or "till" is never cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from insyn.importer.dates import YEAR, parse_swedish_date
+
+#: label kind -> the words that introduce it
+_LABEL_WORDS = {
+    "officer": r"handläggare|vår\s+referens|kontaktperson|ansvarig\s+handläggare",
+    "phone": r"telefon(?:\s+direkt)?|direkttelefon|direktnummer|tfn|tel",
+    "email": r"e-?post|e-?mail",
+    "diary": r"dnr|diarienr|diarie-?nummer|diarienumm?er|ärendenummer|vår\s+beteckning",
+    "meeting": r"(?:nämndens\s+)?sammanträde(?:sdatum|sdag|t)?|nämndsammanträde",
+    "date": r"datum|tjänsteutlåtande|tjänsteskrivelse",
+    "page": r"sid(?:a|an)?",
+    "till": r"till",
+}
+_LABEL = re.compile(
+    "|".join(
+        rf"(?P<{kind}>(?<![\w-])(?:{words})(?![\w-]))" for kind, words in _LABEL_WORDS.items()
+    ),
+    re.IGNORECASE,
+)
+PHONE = re.compile(r"\+?\(?\d[\d\s\-–/()]{4,}\d")
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3})?")
+_PERSON = re.compile(
+    r"^(?P<name>[A-ZÅÄÖÉÁÜØ][\wåäöéáüø'’.-]+(?:\s+(?:[A-ZÅÄÖÉÁÜØ][\wåäöéáüø'’.-]+|von|van|af|de))+)"
+)
+#: "1.5-123/2012", "SN 2019/0123", "7-742-2011", "KS 2012/456", "1.6.4-301/2014", "SDN 2012:45"
+DIARY_FORM = re.compile(
+    r"(?<![\w/.-])(?:[A-ZÅÄÖ]{1,6}[ -]?)?\d[\d.]*(?:\s?[-/:]\s?\d[\w.]*)+(?![\w/-])"
+)
+#: "SDN 2012-12-13", "SN 2013-02-20 nr 7": the committee's abbreviation and its meeting
+MEETING_REF = re.compile(
+    r"(?<![\w-])(?P<abbr>[A-ZÅÄÖ]{2,6})\s+(?P<date>(?:19|20)\d\d-\d\d-\d\d)"
+    r"(?:\s+(?:nr|p|§)\.?\s*\d+)?(?![\w-])"
+)
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
+ADDRESSEE_WORD = re.compile(
+    r"nämnd(?:en|s)?\b|styrelse(?:n|s)?\b|utskott(?:et|s)?\b|fullmäktige\b|"
+    r"förvaltning(?:en|s)?\b|beredning(?:en)?\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Segment:
+    """One label and its value on a line (the value may be on the next line)."""
+
+    kind: str
+    value: str
+    line: int
+
+
+@dataclass
+class HeaderFields:
+    """What the header says, where it said it, and the lines it used up."""
+
+    officer: str | None = None
+    phone: str | None = None
+    diary: str | None = None
+    diary_blank: str | None = None  # "Dnr - - 2007": the field is there but not filled in
+    diary_year: int | None = None
+    meeting: dt.date | None = None
+    meeting_text: str | None = None  # a meeting label whose date could not be read
+    document_date: dt.date | None = None
+    addressee: str | None = None
+    addressee_line: int | None = None
+    used: set[int] = field(default_factory=set)
+
+
+def _label_allowed(line: str, match: re.Match[str]) -> bool:
+    """A label at the start of a line, capitalised, or after a comma or bar."""
+    if not line[: match.start()].strip():
+        return True
+    word = match.group(0)
+    before = line[: match.start()].rstrip()
+    return word[0].isupper() or before.endswith((",", ";", "|", "–"))
+
+
+def segments(line: str, number: int) -> tuple[list[Segment], str]:
+    """The labels on one line with their values, and the text before the first label."""
+    found = [m for m in _LABEL.finditer(line) if _label_allowed(line, m)]
+    found = [m for m in found if m.lastgroup != "till" or _till_value_ok(line[m.end() :])]
+    result = []
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(line)
+        value = line[match.end() : end].strip(" \t:.,;|")
+        result.append(Segment(match.lastgroup or "", value, number))
+    lead = line[: found[0].start()] if found else line
+    return result, lead.strip()
+
+
+def _till_value_ok(rest: str) -> bool:
+    """'Till' is the addressee label only when a council follows it, or nothing does."""
+    rest = rest.strip(" \t:")
+    return not rest or (bool(ADDRESSEE_WORD.search(rest[:80])) and rest[:1].isupper())
+
+
+def _next_value(lines: list[str], index: int) -> tuple[str, int] | None:
+    """The next non-blank line within two lines, when it is short enough to be a value."""
+    for following in range(index + 1, min(len(lines), index + 3)):
+        text = lines[following].strip()
+        if text:
+            if len(text) > 80 or _LABEL.match(text):
+                return None
+            return text, following
+    return None
+
+
+def read_header(lines: list[str], end: int) -> HeaderFields:
+    """Every header field in `lines[:end]`, on lines of their own or run together."""
+    fields = HeaderFields()
+    bare_dates: list[tuple[int, dt.date]] = []
+    for index in range(end):
+        line = lines[index].strip()
+        if not line or (len(line) > 160 and not _LABEL.match(line)):
+            continue
+        found, lead = segments(line, index)
+        if lead and found and _PAGE_NUMBER.fullmatch(lead.strip()):
+            lead = ""
+        for segment in found:
+            _take(fields, segment, lines, bare_dates)
+        if found:
+            fields.used.add(index)
+        ref = MEETING_REF.search(line)
+        if ref and ref.group("abbr").upper() not in ("SID", "DNR") and fields.meeting is None:
+            fields.meeting = dt.date.fromisoformat(ref.group("date"))
+            if len(MEETING_REF.sub("", line).strip()) == 0:
+                fields.used.add(index)
+        if not found and len(line) <= 40:
+            date = parse_swedish_date(line)
+            stripped = re.sub(r"[\d\s\-./]|\b[a-zåä]+\b", "", line, flags=re.I)
+            if date is not None and not stripped:
+                bare_dates.append((index, date))
+    if fields.document_date is None and bare_dates:
+        index, date = bare_dates[0]
+        if date != fields.meeting:
+            fields.document_date = date
+            fields.used.add(index)
+    return fields
+
+
+def _take(
+    fields: HeaderFields, segment: Segment, lines: list[str], bare: list[tuple[int, dt.date]]
+) -> None:
+    value = segment.value
+    if not value and segment.kind not in ("page", "till"):
+        following = _next_value(lines, segment.line)
+        if following is not None:
+            value = following[0]
+            if segment.kind != "date" or parse_swedish_date(value):
+                fields.used.add(following[1])
+    kind = segment.kind
+    if kind == "officer" and fields.officer is None:
+        person = _PERSON.match(value)
+        if person:
+            fields.officer = person.group("name").strip()
+            rest = value[person.end() :]
+            phone = PHONE.search(_ISO_DATE.sub(" ", rest))
+            if phone and fields.phone is None:
+                fields.phone = _clean_phone(phone.group(0))
+    elif kind == "phone" and fields.phone is None:
+        phone = PHONE.search(_ISO_DATE.sub(" ", value))
+        if phone:
+            fields.phone = _clean_phone(phone.group(0))
+    elif kind == "diary" and fields.diary is None:
+        form = DIARY_FORM.search(value)
+        if form and not re.fullmatch(r"\d{4}-\d\d-\d\d", form.group(0)):
+            fields.diary = form.group(0).strip()
+        elif value and fields.diary_blank is None:
+            fields.diary_blank = value
+            years = YEAR.findall(value)
+            if years:
+                fields.diary_year = int(years[0])
+    elif kind == "meeting":
+        if fields.meeting is None:
+            date = parse_swedish_date(value)
+            if date is None:
+                fields.meeting_text = lines[segment.line].strip()
+            fields.meeting = date
+    elif kind == "date" and fields.document_date is None:
+        fields.document_date = parse_swedish_date(value)
+    elif kind == "page":
+        rest = _PAGE_NUMBER.sub("", value, count=1).strip()
+        date = parse_swedish_date(rest) if rest else None
+        if date is not None:
+            bare.append((segment.line, date))
+    elif kind == "till" and fields.addressee is None and value:
+        name = addressee_name(value)
+        if name:
+            fields.addressee = name
+            fields.addressee_line = segment.line
+            rest = value[len(name) :]
+            ref = MEETING_REF.search(rest)
+            if ref and fields.meeting is None:
+                fields.meeting = dt.date.fromisoformat(ref.group("date"))
+
+
+def addressee_name(text: str) -> str | None:
+    """'Farsta stadsdelsnämnd SDN 2012-12-13' -> 'Farsta stadsdelsnämnd';
+    'Socialnämnden Centrum' stays whole; None when no council is named."""
+    text = MEETING_REF.split(text, maxsplit=1)[0] if MEETING_REF.search(text) else text
+    text = text.strip(" \t:.,;")
+    match = ADDRESSEE_WORD.search(text)
+    if match is None or not text[:1].isupper():
+        return None
+    end = match.end()
+    tail = re.match(
+        r"(?:\s+(?:i|för)\s+[A-ZÅÄÖ][\w-]*(?:\s+(?:kommun|stad|län))?|"
+        r"(?:\s+[A-ZÅÄÖ][a-zåäöé]+){1,2}(?=\s*$))",
+        text[end:],
+    )
+    if tail:
+        end += tail.end()
+    return text[:end].strip()
+
+
+def _clean_phone(phone: str) -> str:
+    return re.sub(r"\s+", " ", phone.strip(" -–/"))
