@@ -27,7 +27,7 @@ from insyn.importer.parts import (
     find_proposals_heading,
     read_attachments,
     read_proposals,
-    read_signatures,
+    signatures_after,
 )
 from insyn.importer.text import KNOWN_HEADINGS, is_name_line, join_lines
 
@@ -150,7 +150,7 @@ def extract(text: str, directory: Directory) -> Extracted:
                 f"inga beslutspunkter hittades under ”{_short(lines[proposals_at], 50)}” "
                 f"(rad {proposals_at + 1}); skriv in dem",
             )
-        signatures = read_signatures(lines, proposals.end, used)
+        signatures = signatures_after(lines, proposals.end, used)
     else:
         not_found(
             draft,

@@ -91,6 +91,10 @@ class Newcomer:
 
 def _category(name: str) -> str | None:
     folded = name.casefold()
+    if not folded.startswith("länsstyrelsen") and re.search(
+        r"kommunstyrelse|nämnd(?:en)?\b|utskott|förvaltning(?:en)?\b|kontoret\b", folded
+    ):
+        return "kommunal nämnd eller förvaltning"
     if folded.startswith("länsstyrelsen") or re.search(
         r"myndighet(?:en)?$|verket$|styrelsen$|inspektionen$|rådet$|institutet$", folded
     ):

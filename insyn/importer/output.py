@@ -76,6 +76,8 @@ def render_draft(draft: Draft, source_name: str, project_hint: str | None) -> st
             out.append(f"{key}: []  # {d[key]}")
 
     scalar("title", _q(draft.title) if draft.title else None, example='"Ärendemening"')
+    if draft.district_name:
+        out.append(f"# Mottagare i dokumentet: ”{draft.district_name}”")
     scalar("district", draft.district, example="stadsdelsnamndens-id")
     if draft.meeting:
         scalar("meeting", draft.meeting.isoformat())

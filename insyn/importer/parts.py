@@ -46,7 +46,9 @@ _DECIDING = re.compile(
     r"tillstyrk|föreslå|lägga?\s|läggs\s|ge[rs]?\s|att\s)",
     re.IGNORECASE,
 )
-IMMEDIATE = re.compile(r"omedelbar(?:t)?\s+justering|justeras\s+omedelbart", re.IGNORECASE)
+IMMEDIATE = re.compile(
+    r"omedelbar(?:t)?\s+justering|justera(?:s)?\s+(?:\w+\s+){0,2}omedelbart", re.IGNORECASE
+)
 ATTACHMENT = re.compile(r"^bilag(?:a|or)(?:\s+\d+)?\s*[:.–-]\s*(?P<value>.+)$", re.IGNORECASE)
 ATTACHMENT_HEADING = re.compile(r"^bilag(?:a|or)\s*:?$", re.IGNORECASE)
 #: Lines that end a list of attachments: who the decision is sent to, and the like.
@@ -122,8 +124,10 @@ def read_proposals(lines: list[str], heading: int, used: set[int]) -> Proposals:
             result.used.add(index)
             index += 1
             continue
-        if IMMEDIATE.search(text) and len(text) < 60:
+        if IMMEDIATE.search(text):
             result.immediate = True
+        if IMMEDIATE.search(text) and len(text) < 60:
+            pass  # "(Omedelbar justering)": a note on the protocol, not a point
         elif (
             is_heading_text(text) and items and following is not None and len(lines[following]) > 80
         ):
@@ -134,6 +138,7 @@ def read_proposals(lines: list[str], heading: int, used: set[int]) -> Proposals:
             and not is_bullet(text)
             and items[-1][-1].rstrip().endswith(TERMINAL)
             and (numbered or not _DECIDING.search(text[:160]))
+            and not (_LEAD_ONLY.search(text.rstrip(".")) and len(text) < 120)
         ):
             break  # prose after the points: the proposals have ended
         elif not items or is_bullet(text) or items[-1][-1].rstrip().endswith(TERMINAL):
@@ -171,9 +176,10 @@ def _pair_at(lines: list[str], index: int) -> tuple[list[Person], int] | None:
     if not text:
         return None
     following = _next_nonblank(lines, index + 1, 3)
-    if is_name_line(text) and following is not None and is_title_line(lines[following]):
-        return [Person(text, lines[following].strip())], following
     names = [part.strip() for part in _SIDE_BY_SIDE.split(text) if part.strip()]
+    alone = len(names) == 1 and is_name_line(text)
+    if alone and following is not None and is_title_line(lines[following]):
+        return [Person(text, lines[following].strip())], following
     if len(names) >= 2 and all(is_name_line(name) for name in names) and following is not None:
         titles = [part.strip() for part in _SIDE_BY_SIDE.split(lines[following].strip())]
         titles = [title for title in titles if title]
@@ -201,6 +207,22 @@ def read_signatures(lines: list[str], start: int, used: set[int]) -> tuple[list[
         taken.update(range(first, pair[1] + 1))
         index = pair[1] + 1
     return people, taken
+
+
+def signatures_after(lines: list[str], start: int, used: set[int]) -> tuple[list[Person], set[int]]:
+    """The first signatures within a few lines after the proposals (a note or a lead
+    for the council's own part may stand between)."""
+    seen = 0
+    for index in range(start, len(lines)):
+        if index in used:
+            continue
+        if lines[index].strip():
+            if is_signature_start(lines, index):
+                return read_signatures(lines, index, used)
+            seen += 1
+            if seen > 4 or len(lines[index].strip()) > 160:
+                break
+    return [], set()
 
 
 def closing_signatures(lines: list[str], used: set[int]) -> tuple[list[Person], set[int]]:
