@@ -40,6 +40,8 @@ class Draft:
     district_name: str | None = None
     #: the addressee's organisation when it is not a district (a known or a proposed id)
     addressee_id: str | None = None
+    #: the municipality of the letterhead ("Uppsala kommun"), when it names one
+    municipality: str | None = None
     meeting: dt.date | None = None
     year: int | None = None
     document_date: dt.date | None = None

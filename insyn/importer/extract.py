@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from insyn.importer.addressee import Addressee, find_addressee, settle
+from insyn.importer.addressee import Addressee, find_addressee, municipality, settle
 from insyn.importer.draft import Draft, Person
 from insyn.importer.labels import PHONE, HeaderFields, read_header
 from insyn.importer.orgs import Directory
@@ -122,6 +122,7 @@ def extract(text: str, directory: Directory) -> Extracted:
     addressee = find_addressee(lines, header.addressee, header.addressee_line, end)
     used |= addressee.used
     settle(addressee, directory, lines)
+    draft.municipality = municipality(lines)
     _district(draft, addressee, lines, end, directory)
     title = _title(lines, end, used)
     if title is None:

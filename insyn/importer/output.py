@@ -46,6 +46,13 @@ def _funding_item(line: FundingDraft, prefix: str = "  ") -> list[str]:
     return out
 
 
+def _other_county(draft: Draft, line: FundingDraft) -> bool:
+    """A bare "Länsstyrelsen" in another municipality's document is that county's."""
+    elsewhere = draft.municipality and not draft.municipality.casefold().startswith("stockholm")
+    named = any("stockholm" in source.casefold() for source in line.sources)
+    return bool(elsewhere) and line.payer == "lansstyrelsen-stockholm" and not named
+
+
 def render_draft(draft: Draft, source_name: str, project_hint: str | None) -> str:
     d = _descriptions()
     out: list[str] = [
@@ -124,6 +131,11 @@ def render_draft(draft: Draft, source_name: str, project_hint: str | None) -> st
                     f"  # TODO: {newcomers[line.payer].name} finns inte i "
                     "data/organisations.yaml; lägg till posten som föreslås sist i front "
                     "matter (eller importera med --add-organisations) och granska den"
+                )
+            if _other_county(draft, line):
+                out.append(
+                    f"  # TODO: dokumentet är från {draft.municipality}; ”Länsstyrelsen” är "
+                    "där troligen en annan länsstyrelse än Stockholms: kontrollera from"
                 )
             out.extend(_funding_item(line))
     else:
