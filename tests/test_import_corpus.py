@@ -204,3 +204,18 @@ def _words(text: str) -> Counter[str]:
     text = re.sub(r"([a-zåäöé])-\n\s*([a-zåäöé])", r"\1\2", text)
     words = (w.casefold() for w in re.findall(r"[\wåäöÅÄÖéÉ]+", text) if not w.isdigit())
     return Counter(w for w in words if w not in LABELS)
+
+
+SEED_FILES = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize("document", SEED_FILES, ids=lambda p: p.stem[:3])
+def test_seeds_lose_no_text(document: Path, tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    out = root / "content" / "decisions"
+    assert import_files([document], out, root / "data") == 0
+    (written,) = out.iterdir()
+    source = _words(read_document(document))
+    draft = _words(written.read_text(encoding="utf-8"))
+    kept = sum(min(count, draft[word]) for word, count in source.items())
+    assert kept / sum(source.values()) >= 0.95, [w for w in source if w not in draft][:40]
