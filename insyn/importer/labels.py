@@ -128,8 +128,8 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
     bare_dates: list[tuple[int, dt.date]] = []
     for index in range(end):
         line = lines[index].strip()
-        if not line or (len(line) > 160 and not _LABEL.match(line)):
-            continue
+        if not line or len(line) > 600 or (len(line) > 160 and not _LABEL.match(line)):
+            continue  # prose, or no header: a flattened header is a few hundred characters
         found, lead = segments(line, index)
         if lead and found and _PAGE_NUMBER.fullmatch(lead.strip()):
             lead = ""

@@ -228,14 +228,21 @@ def signatures_after(lines: list[str], start: int, used: set[int]) -> tuple[list
 def closing_signatures(lines: list[str], used: set[int]) -> tuple[list[Person], set[int]]:
     """Signatures that close the document: the last name and title pairs, after which
     only short lines follow (who it is sent to, attachments, page markers)."""
-    for index in range(len(lines)):
-        if index in used or not is_signature_start(lines, index):
+    # closing[i]: every line from i on that no part took is short (one pass, from the end)
+    closing = [True] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        text = lines[index].strip()
+        short = index in used or len(text) <= 100 or bool(_LIST_END.match(text))
+        closing[index] = closing[index + 1] and short
+    index = 0
+    while index < len(lines):
+        if index in used or not closing[index] or not is_signature_start(lines, index):
+            index += 1
             continue
         people, taken = read_signatures(lines, index, used)
-        after = max(taken) + 1
-        rest = [lines[i].strip() for i in range(after, len(lines)) if i not in used]
-        if all(len(text) <= 100 or _LIST_END.match(text) for text in rest if text):
+        if people:
             return people, taken
+        index += 1
     return [], set()
 
 

@@ -49,24 +49,26 @@ def join_lines(lines: list[str]) -> str:
     'arbets-' + 'team' -> 'arbetsteam'; 'Hässelby-' + 'Vällingby' keeps its
     hyphen; 'Individ-' + 'och' keeps the suspended hyphen and its space.
     """
-    text = ""
+    parts: list[str] = []  # joined once at the end: growing one string is quadratic
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if not text:
-            text = line
-        elif re.search(r"[a-zåäöé]-$", text) and line[:1].isalpha():
+        if not parts:
+            parts.append(line)
+        elif re.search(r"[a-zåäöé]-$", parts[-1][-2:]) and line[:1].isalpha():
             first = re.match(r"[\wåäöé]+", line)
             word = first.group(0).casefold() if first else ""
             if word in _SUSPENDED:
-                text = f"{text} {line}"
+                parts += [" ", line]
             elif line[0].islower():
-                text = text[:-1] + line
+                parts[-1] = parts[-1][:-1]
+                parts.append(line)
             else:
-                text = text + line
+                parts.append(line)
         else:
-            text = f"{text} {line}"
+            parts += [" ", line]
+    text = "".join(parts)
     return re.sub(r"[ \t]{2,}", " ", text)
 
 
