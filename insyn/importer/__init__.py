@@ -15,7 +15,7 @@ from pathlib import Path
 
 from insyn.graph.duplicates import Identity, same_document
 from insyn.importer.body import build_body
-from insyn.importer.dates import infer_year
+from insyn.importer.dates import DATE, infer_year, parse_swedish_date
 from insyn.importer.draft import Draft
 from insyn.importer.extract import extract, not_found
 from insyn.importer.funding import read_funding
@@ -103,12 +103,19 @@ def _year(draft: Draft, sentences: list[str], directory: Directory, lines: list[
         draft.year = None
         return
     if "meeting" not in draft.todos:
+        document_date = draft.document_date
+        others = [
+            line
+            for line in lines
+            if DATE.search(line) and parse_swedish_date(line) not in (None, document_date)
+        ]  # a date other than the report's could be the meeting's
         not_found(
             draft,
             "meeting",
             "sammanträdesdatumet",
-            lines,
+            [line if line in others or not DATE.search(line) else "" for line in lines],
             "ange meeting: ÅÅÅÅ-MM-DD, eller year: om datumet inte är känt",
+            also=DATE,
         )
     if draft.document_date is not None:
         draft.year = draft.document_date.year

@@ -10,8 +10,11 @@ councils is never taken for one: it is proposed as an organisation instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+
+from insyn.importer.dates import parse_swedish_date
 
 from insyn.importer.labels import ADDRESSEE_WORD, addressee_name
 from insyn.importer.newcomers import Newcomer, propose, resolve
@@ -31,6 +34,8 @@ class Addressee:
     district: str | None = None
     other: str | None = None  # an organisation of the site that is not a district
     newcomer: Newcomer | None = None
+    #: a date alone on the line under the addressee: Stockholm's place for the meeting
+    meeting: dt.date | None = None
     line: int | None = None
     used: set[int] = field(default_factory=set)
 
@@ -48,7 +53,9 @@ def find_addressee(
             block = _till_block(lines, index)
             if block is not None:
                 written, last = block
-                return Addressee(name=written, line=index, used=set(range(index, last + 1)))
+                found = Addressee(name=written, line=index, used=set(range(index, last + 1)))
+                _date_under(lines, last, found)
+                return found
         inline = re.match(r"^Till:?\s+(?P<rest>.+)$", stripped)
         if inline and len(stripped) <= 160:
             name = addressee_name(inline.group("rest"))
@@ -62,6 +69,20 @@ def find_addressee(
             if alone is not None and alone == stripped:
                 return Addressee(name=alone, line=index, used={index})
     return Addressee()
+
+
+def _date_under(lines: list[str], last: int, addressee: Addressee) -> None:
+    """'Till / Socialnämnden / 2016-03-15': the date alone under the name."""
+    for index in range(last + 1, min(len(lines), last + 3)):
+        text = lines[index].strip()
+        if not text:
+            continue
+        date = parse_swedish_date(text)
+        leftover = re.sub(r"[\d\s\-./]|\b[a-zåä]+\b", "", text, flags=re.IGNORECASE)
+        if date is not None and not leftover and len(text) <= 30:
+            addressee.meeting = date
+            addressee.used.add(index)
+        return
 
 
 def _till_block(lines: list[str], index: int) -> tuple[str, int] | None:

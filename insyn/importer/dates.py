@@ -25,6 +25,9 @@ _DATE_PATTERNS = (
     # "27/11 2007", "27.11.2007", "27/11/2007"
     re.compile(r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./ ]\s*(?P<y>(?:19|20)\d\d)\b"),
 )
+#: Any date as the patterns above write it, to tell whether a line holds one.
+_UNNAMED = (re.sub(r"\?P<\w+>", "", pattern.pattern) for pattern in _DATE_PATTERNS)
+DATE = re.compile("|".join(f"(?:{pattern})" for pattern in _UNNAMED), re.IGNORECASE)
 YEAR = re.compile(r"(?<![\d-])(?:19[89]\d|20\d\d)(?![\d-])")
 
 

@@ -71,11 +71,16 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def not_found(draft: Draft, key: str, what: str, lines: list[str], where: str) -> None:
+def not_found(
+    draft: Draft, key: str, what: str, lines: list[str], where: str, also: re.Pattern[str] | None = None
+) -> None:
     """A TODO for a value the importer did not read: where the text names it, if it
-    does; that the text does not, only when no line has the words for it."""
+    does; that the text does not, only when no line has the words for it (or, with
+    `also`, anything else that could be it, such as a date)."""
     trace = TRACES.get(key)
     hits = [i for i, line in enumerate(lines) if trace is not None and trace.search(line)]
+    if also is not None and not hits:
+        hits = [i for i, line in enumerate(lines) if also.search(line)]
     if trace is not None and not hits:
         draft.todo(key, f"{what} hittades inte: ingen rad i dokumentet nämner det; {where}")
         return
@@ -123,6 +128,13 @@ def extract(text: str, directory: Directory) -> Extracted:
     used |= addressee.used
     settle(addressee, directory, lines)
     draft.municipality = municipality(lines)
+    if draft.meeting is None and addressee.meeting is not None:
+        draft.meeting = addressee.meeting
+        draft.todo(
+            "meeting",
+            f"datumet under mottagaren ({addressee.meeting.isoformat()}) är läst som "
+            "sammanträdesdatum, som Stockholms mallar skriver det; kontrollera",
+        )
     _district(draft, addressee, lines, end, directory)
     title = _title(lines, end, used)
     if title is None:
