@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 
 from insyn.importer.dates import parse_swedish_date
-
 from insyn.importer.labels import ADDRESSEE_WORD, addressee_name
 from insyn.importer.newcomers import Newcomer, propose, resolve
 from insyn.importer.orgs import Directory

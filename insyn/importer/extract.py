@@ -72,7 +72,12 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 def not_found(
-    draft: Draft, key: str, what: str, lines: list[str], where: str, also: re.Pattern[str] | None = None
+    draft: Draft,
+    key: str,
+    what: str,
+    lines: list[str],
+    where: str,
+    also: re.Pattern[str] | None = None,
 ) -> None:
     """A TODO for a value the importer did not read: where the text names it, if it
     does; that the text does not, only when no line has the words for it (or, with
