@@ -96,3 +96,98 @@ def test_council_decision_heading_junk_after_attachments_and_run_on_title(
     assert front["attachments"] == ["Slutrapport", "Ekonomisk redovisning"]
     assert "Expedieras" in body and "Projektet pågick under hela 2014" in body
     assert "Sida 3" not in body
+
+
+def test_pdf_pages_lose_their_furniture_and_columns_read_in_order(tmp_path: Path) -> None:
+    fpdf = pytest.importorskip("fpdf")
+    root = make_tree(tmp_path)
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=10)
+    header = "Tjänsteutlåtande Dnr 1.5-77/2014"
+
+    def page(number: int) -> None:
+        pdf.add_page()
+        pdf.set_xy(10, 8)
+        pdf.cell(0, 5, header)
+        pdf.set_xy(10, 285)
+        pdf.cell(0, 5, f"Sida {number} (3)")
+        pdf.set_xy(10, 20)
+
+    page(1)
+    for line in [
+        "Handläggare: Anna Berg", "Telefon: 08-508 11 222", "", "Till", "Farsta stadsdelsnämnd",
+        "", "Ansökan till Socialstyrelsen om medel för stödgrupper", "", "Förslag till beslut",
+        "", "Stadsdelsnämnden godkänner ansökan till Socialstyrelsen.", "", "Karin Ek",
+        "stadsdelsdirektör", "", "Sammanfattning", "",
+        "Förvaltningen ansöker om 300 000 kr för 2014 hos Socialstyrelsen.",
+    ]:  # fmt: skip
+        if line:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.ln(6)
+    page(2)
+    left = [f"Vänster mening nummer {n} om stödet." for n in range(1, 9)]
+    right = [f"Höger mening nummer {n} om gruppen." for n in range(1, 9)]
+    for row, (one, two) in enumerate(zip(left, right, strict=True)):
+        pdf.set_xy(10, 20 + row * 6)
+        pdf.cell(85, 6, one)
+        pdf.set_xy(110, 20 + row * 6)
+        pdf.cell(85, 6, two)
+    page(3)
+    pdf.cell(0, 6, "Bakgrund", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.cell(0, 6, "Gruppen har funnits sedan 2012.", new_x="LMARGIN", new_y="NEXT")
+    source = root / "farsta.pdf"
+    pdf.output(str(source))
+    front, body = _draft(root, source)
+    assert front["district"] == "farsta"
+    assert front["diary_number"] == "1.5-77/2014"  # from the letterhead of page 1
+    assert front["funding"] == [
+        {"from": "socialstyrelsen", "amount": 300000, "year": 2014, "status": "applied"}
+    ]
+    assert header not in body and "Sida 2" not in body and "Sida 3" not in body
+    flat = " ".join(body.split())
+    order = [flat.index(f"Vänster mening nummer {n} ") for n in range(1, 9)]
+    order += [flat.index(f"Höger mening nummer {n} ") for n in range(1, 9)]
+    assert order == sorted(order), flat  # the left column, then the right one
+    assert "## Bakgrund\n\nGruppen har funnits sedan 2012." in body
+
+
+def test_clean_pages_removes_what_every_page_repeats() -> None:
+    from insyn.importer.layout import clean_pages
+
+    pages = [
+        "Farsta stadsdelsförvaltning\nTjänsteutlåtande Dnr 1.5-1/2014\n\nText ett.\n\nSida 1 (3)",
+        "Tjänsteutlåtande Dnr 1.5-1/2014\n\nText två nämner Farsta.\n\nSida 2 (3)",
+        "Tjänsteutlåtande Dnr 1.5-1/2014\nText tre.\nText tre.\n- 3 -",
+    ]
+    first, second, third = clean_pages(pages)
+    assert first.startswith("Farsta stadsdelsförvaltning\nTjänsteutlåtande Dnr")  # letterhead
+    assert "Dnr" not in second and "Sida" not in second and "Text två nämner Farsta." in second
+    assert third == "Text tre.\nText tre."  # body text that repeats is kept; "- 3 -" is not
+    # on two pages, a repeated line is furniture only when it looks like it
+    assert clean_pages(["Bakgrund\n\nEtt.", "Bakgrund\n\nTvå."]) == [
+        "Bakgrund\n\nEtt.",
+        "Bakgrund\n\nTvå.",
+    ]
+    assert clean_pages(["Dnr 7/2014\n\nEtt.", "Dnr 7/2014\n\nTvå."]) == [
+        "Dnr 7/2014\n\nEtt.",
+        "\nTvå.",
+    ]
+
+
+def test_text_with_form_feeds_loses_page_furniture(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    source = root / "sidor.txt"
+    pages = [
+        "Tjänsteutlåtande Dnr 1.5-9/2014\nHandläggare: Ola Berg\nTelefon: 08-508 10 000\n\n"
+        "Till\nFarsta stadsdelsnämnd\n\n"
+        "Ansökan om medel för kvinnojouren\n\nFörslag till beslut\n\n"
+        "Stadsdelsnämnden godkänner ansökan.\n\nBakgrund\n\nJouren har funnits länge och",
+        "Tjänsteutlåtande Dnr 1.5-9/2014\nSida 2 (2)\n\nbehöver nu mer stöd.\n",
+    ]
+    source.write_text("\f".join(pages), encoding="utf-8")
+    front, body = _draft(root, source)
+    assert front["diary_number"] == "1.5-9/2014"
+    assert "Jouren har funnits länge och behöver nu mer stöd." in body
+    assert "Sida 2" not in body

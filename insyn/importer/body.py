@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from insyn.importer.text import (
     KNOWN_HEADINGS,
     NUMBERED_HEADING,
+    dangles,
     ends_open,
     is_bullet,
     is_heading_text,
@@ -69,7 +70,7 @@ def _continues(previous: list[str], group: list[str]) -> bool:
         return False
     if last.endswith("-") and re.search(r"[a-zåäöé]-$", last):
         return True
-    long_enough = len(previous) > 1 or len(last) > 60
+    long_enough = len(previous) > 1 or len(last) > 60 or dangles(last)
     return long_enough and ends_open(last)
 
 

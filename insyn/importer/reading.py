@@ -14,6 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from insyn.importer.layout import clean_pages, read_columns
 from insyn.sources.files import UnsafeFile, read_regular_file
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -70,7 +71,9 @@ def read_document(path: Path) -> str:
             f"the document's text is too long ({len(text)} characters; "
             f"the limit is {MAX_DOCUMENT_BYTES})"
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" in text:  # a text file's page breaks: what each page repeats goes
+        text = "\n\n\n".join(clean_pages(text.split("\f")))
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u00ad", "")
     if not text.strip():
         raise UnreadableDocument("the document contains no text")
@@ -191,7 +194,7 @@ def _pdf_text(path: Path) -> str:
         ) from exc
     except Exception as exc:  # pypdf raises many kinds on broken files
         raise UnreadableDocument(f"not a readable PDF ({exc})") from exc
-    text = "\n\n\n".join(pages)
+    text = "\n\n\n".join(clean_pages(pages))
     if not text.strip():
         raise UnreadableDocument(
             "the PDF has no text layer (a scanned image?); run OCR on it first"
@@ -217,6 +220,6 @@ _PDF_STREAM_LIMITS = (
 def _pdf_page_text(page: object) -> str:
     """One page, with the blank lines of its layout kept: they separate paragraphs."""
     text: str = page.extract_text(extraction_mode="layout")  # type: ignore[attr-defined]
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in read_columns(text).split("\n")]
     # Layout mode draws every vertical gap as blank lines; one blank line is a paragraph break.
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")

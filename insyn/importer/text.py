@@ -72,6 +72,19 @@ def join_lines(lines: list[str]) -> str:
     return re.sub(r"[ \t]{2,}", " ", text)
 
 
+#: Words a sentence cannot end on: a line that ends on one goes on after it.
+DANGLING = {
+    "och", "eller", "samt", "att", "som", "för", "till", "med", "av", "i", "på", "om", "en",
+    "ett", "den", "det", "de", "från", "under", "inom", "mellan", "hos", "vid", "genom",
+}  # fmt: skip
+
+
+def dangles(text: str) -> bool:
+    """'Jouren har funnits länge och': the line stops on a word no sentence ends on."""
+    words = text.rstrip().rsplit(None, 1)
+    return bool(words) and words[-1].casefold() in DANGLING
+
+
 def ends_open(text: str) -> bool:
     """A line that stops mid-sentence: no final punctuation, or a dangling hyphen."""
     stripped = text.rstrip()
@@ -118,4 +131,5 @@ def is_heading_text(line: str) -> bool:
         and not re.search(r"[\d,;:.!?\t()”\"]", text)
         and not is_bullet(text)
         and not is_name_line(text)
+        and not dangles(text)
     )
