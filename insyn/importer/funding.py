@@ -41,7 +41,7 @@ _APPLIED = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTED = re.compile(
-    r"egen\s*finansiering|egenfinansiering|egen insats|egna medel|medfinansiering|"
+    r"egen\s*finansiering|egenfinansiering|egen insats|egna medel|medfinansier\w*|"
     r"\banslår\b|\banslås\b|\bavsätts\b|\bavsätter\b|\bandel\b|\bbidrar med\b",
     re.IGNORECASE,
 )
@@ -53,8 +53,17 @@ _YEAR_AFTER_WORD = re.compile(
 )
 
 
+_MORE_YEARS = re.compile(r"\s*(?:och|samt|,|–|-|till)\s*(?P<year>19[89]\d|20\d\d)\b")
+_EACH_YEAR = re.compile(r"\bper år\b|\bom året\b|\bvarje år\b|\bper kalenderår\b", re.IGNORECASE)
+
+
 def _years(text: str) -> set[int]:
-    preferred = {int(m.group("year")) for m in _YEAR_AFTER_WORD.finditer(text)}
+    preferred = set()
+    for match in _YEAR_AFTER_WORD.finditer(text):
+        preferred.add(int(match.group("year")))
+        more = _MORE_YEARS.match(text, match.end())  # "under 2014 och 2015"
+        if more:
+            preferred.add(int(more.group("year")))
     return preferred or {int(y) for y in YEAR.findall(AMOUNT.sub(" ", text))}
 
 
@@ -193,6 +202,19 @@ def _settle(draft: Draft, line: FundingDraft, tables: list[list[list[str]]]) -> 
                 line,
             )
         )
+    elif len(line.years) > 1 and any(_EACH_YEAR.search(source) for source in line.sources):
+        # "200 000 kronor per år under 2014 och 2015": the sum for each of the years
+        for year in sorted(line.years):
+            draft.funding.append(
+                FundingDraft(
+                    line.status,
+                    line.amount,
+                    line.payer,
+                    {year},
+                    line.sources,
+                    note=f"{kronor(line.amount)} per år enligt dokumentet.",
+                )
+            )
     elif len(line.years) > 1:
         years = " och ".join(str(y) for y in sorted(line.years))
         draft.unsure_funding.append(

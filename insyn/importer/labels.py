@@ -64,6 +64,7 @@ class Segment:
     kind: str
     value: str
     line: int
+    column: int = 0  # where the label stands on its line
 
 
 @dataclass
@@ -100,7 +101,7 @@ def segments(line: str, number: int) -> tuple[list[Segment], str]:
     for index, match in enumerate(found):
         end = found[index + 1].start() if index + 1 < len(found) else len(line)
         value = line[match.end() : end].strip(" \t:.,;|")
-        result.append(Segment(match.lastgroup or "", value, number))
+        result.append(Segment(match.lastgroup or "", value, number, match.start()))
     lead = line[: found[0].start()] if found else line
     return result, lead.strip()
 
@@ -127,9 +128,11 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
     fields = HeaderFields()
     bare_dates: list[tuple[int, dt.date]] = []
     for index in range(end):
-        line = lines[index].strip()
-        if not line or len(line) > 600 or (len(line) > 160 and not _LABEL.match(line)):
-            continue  # prose, or no header: a flattened header is a few hundred characters
+        line = lines[index].rstrip()
+        if not line.strip() or len(line) > 600:
+            continue  # no header: a flattened header is a few hundred characters
+        if len(line.strip()) > 160 and not _LABEL.match(line.strip()):
+            continue  # prose
         found, lead = segments(line, index)
         if lead and found and _PAGE_NUMBER.fullmatch(lead.strip()):
             lead = ""
@@ -142,7 +145,7 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
             fields.meeting = dt.date.fromisoformat(ref.group("date"))
             if len(MEETING_REF.sub("", line).strip()) == 0:
                 fields.used.add(index)
-        if not found and len(line) <= 40:
+        if not found and len(line.strip()) <= 40:
             date = parse_swedish_date(line)
             stripped = re.sub(r"[\d\s\-./]|\b[a-zåä]+\b", "", line, flags=re.I)
             if date is not None and not stripped:
@@ -200,6 +203,11 @@ def _take(
         date = parse_swedish_date(rest) if rest else None
         if date is not None:
             bare.append((segment.line, date))
+    elif kind == "till" and fields.addressee is None and not value:
+        name = _addressee_below(lines, segment)
+        if name:
+            fields.addressee = name
+            fields.addressee_line = segment.line
     elif kind == "till" and fields.addressee is None and value:
         name = addressee_name(value)
         if name:
@@ -209,6 +217,22 @@ def _take(
             ref = MEETING_REF.search(rest)
             if ref and fields.meeting is None:
                 fields.meeting = dt.date.fromisoformat(ref.group("date"))
+
+
+def _addressee_below(lines: list[str], segment: Segment) -> str | None:
+    """'Till' at the right of a letterhead line, the name under it in the same column."""
+    column = segment.column
+    if column <= 0:
+        return None
+    parts = []
+    for index in range(segment.line + 1, min(len(lines), segment.line + 4)):
+        right = lines[index][max(0, column - 2) :].strip()
+        if not right:
+            break
+        parts.append(right)
+        if ADDRESSEE_WORD.search(right):
+            break
+    return addressee_name(" ".join(parts)) if parts else None
 
 
 def addressee_name(text: str) -> str | None:
