@@ -241,6 +241,14 @@ def _header_values(draft: Draft, header: HeaderFields, lines: list[str]) -> None
             f"sammanträdesdatumet kunde inte läsas (”{_short(header.meeting_text)}”); ange meeting",
         )
     draft.document_date = header.document_date
+    if header.document_date is None:
+        not_found(
+            draft,
+            "document_date",
+            "tjänsteutlåtandets datum",
+            lines[:FIRST_PAGE_LINES],
+            "det står oftast i sidhuvudet; fyll i document_date om det finns",
+        )
 
 
 def _letterhead_officer(lines: list[str]) -> Person | None:

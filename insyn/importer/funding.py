@@ -97,7 +97,8 @@ def read_funding(
     """Fill `draft.funding` and `draft.unsure_funding` from the document's sentences."""
     found: dict[tuple[str, str | None, int], FundingDraft] = {}
     markers = {"applied": _APPLIED, "contributed": _CONTRIBUTED, "granted": _GRANTED}
-    for sentence in sentences:
+    read = list(sentences)
+    for sentence in read:
         matches = list(AMOUNT.finditer(sentence))
         for number, match in enumerate(matches):
             amount = parse_amount(match.group(0))
@@ -135,6 +136,22 @@ def read_funding(
             del found[(status, payer, amount)]
     for line in found.values():
         _settle(draft, line, tables)
+    if not (draft.funding or draft.unsure_funding or draft.todos.get("funding")):
+        sums = sum(len(AMOUNT.findall(sentence)) for sentence in read)
+        cells = sum(
+            1 for rows in tables for row in rows for cell in row if re.search(r"\d{3}", cell)
+        )
+        draft.todo(
+            "funding",
+            "ingen rad i texten nämner ett belopp i kronor; lägg till rader om ärendet "
+            "gäller pengar"
+            if not sums and not cells
+            else f"beloppen i textens tabeller ({cells} celler) blev inga rader; lägg till de "
+            "rader som gäller beslutet"
+            if not sums
+            else f"{sums} belopp i texten är lästa som bakgrund (inte som detta ärendes pengar); "
+            "lägg till rader om något av dem gäller beslutet",
+        )
 
 
 #: Words that put a body in the payer's place: "ansöker hos X", "medel från X",
