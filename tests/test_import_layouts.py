@@ -191,3 +191,20 @@ def test_text_with_form_feeds_loses_page_furniture(tmp_path: Path) -> None:
     assert front["diary_number"] == "1.5-9/2014"
     assert "Jouren har funnits länge och behöver nu mer stöd." in body
     assert "Sida 2" not in body
+
+
+def test_applied_total_spread_over_years_by_a_table_in_tkr(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    source = root / "tkr.txt"
+    source.write_text(
+        "Till\nFarsta stadsdelsnämnd\n\nAnsökan om medel för familjestöd\n\n"
+        "Förslag till beslut\n\nStadsdelsnämnden godkänner ansökan.\n\n"
+        "Ekonomi\n\nFörvaltningen ansöker hos Socialstyrelsen om 900 000 kronor.\n\n"
+        "Kostnad (tkr)\t2015\t2016\nSamordnare\t400\t300\nUtbildning\t50\t150\n"
+        "Summa\t450\t450\n",
+        encoding="utf-8",
+    )
+    front, body = _draft(root, source)
+    lines = [(line["amount"], line["year"], line["status"]) for line in front["funding"]]
+    assert lines == [(450000, 2015, "applied"), (450000, 2016, "applied")]
+    assert "| Summa | 450 | 450 |" in body
