@@ -196,6 +196,7 @@ def test_no_text_lost(document: Path, drafts: dict[str, Any]) -> None:
 LABELS = {
     "handläggare", "telefon", "tfn", "tel", "dnr", "diarienummer", "diarienr", "sid", "sida",
     "datum", "sammanträde", "sammanträdesdatum", "till", "vår", "referens", "nr", "av",
+    "utfärdare", "kontaktperson", "upprättad",
 }  # fmt: skip
 
 

@@ -134,3 +134,20 @@ def test_other_municipality_is_never_a_district(tmp_path: Path) -> None:
         {"from": "lansstyrelsen-stockholm", "amount": 200000, "year": 2018, "status": "applied"}
     ]  # "Länsstyrelsen" is the file's alias, but in Göteborg it is another county's:
     assert "# TODO: dokumentet är från Göteborgs Stad; ”Länsstyrelsen” är där troligen" in written
+
+
+def test_another_countys_lansstyrelse_is_not_stockholms(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    sentence = (
+        "Förvaltningen ansöker om 300 000 kr för 2014 från Länsstyrelsen i Västra Götalands län."
+    )
+    front, _text, stdout = _import(root, DOCUMENT.format(sentence=sentence))
+    assert front["funding"] == [
+        {
+            "from": "lansstyrelsen-i-vastra-gotalands-lan",
+            "amount": 300000,
+            "year": 2014,
+            "status": "applied",
+        }
+    ]
+    assert 'name: "Länsstyrelsen i Västra Götalands län"' in stdout

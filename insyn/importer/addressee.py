@@ -20,8 +20,8 @@ from insyn.importer.newcomers import Newcomer, propose, resolve
 from insyn.importer.orgs import Directory
 
 _MUNICIPALITY = re.compile(
-    r"(?<![\wåäö-])(?P<name>[A-ZÅÄÖ][\wåäöé-]+(?:s)? (?:kommun|[Ss]tad)|Region [A-ZÅÄÖ][\wåäö]+)"
-    r"(?![\wåäö-])"
+    r"(?<![\wåäö-])(?P<name>[A-ZÅÄÖ][\wåäöé-]+(?:s)? (?:kommun|[Ss]tad)|Region [A-ZÅÄÖ][\wåäö]+"
+    r"|[A-ZÅÄÖ]+S? (?:KOMMUN|STAD))(?![\wåäö-])"
 )
 
 
@@ -108,6 +108,8 @@ def municipality(lines: list[str]) -> str | None:
         match = _MUNICIPALITY.search(line)
         if match:
             name = match.group("name")
+            if name.isupper():  # "GÖTEBORGS STAD" in a logotype
+                return " ".join(word.capitalize() for word in name.split())
             return name[0].upper() + name[1:]
     return None
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from insyn.importer.text import (
     KNOWN_HEADINGS,
     NUMBERED_HEADING,
+    TERMINAL,
     dangles,
     ends_open,
     is_bullet,
@@ -55,6 +56,7 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
         elif current:
             groups.append(current)
             current = []
+    groups = [part for group in groups for part in _heading_split(group)]
     mended: list[list[str]] = []
     for group in groups:
         if mended and _continues(mended[-1], group):
@@ -62,6 +64,22 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
         else:
             mended.append(group)
     return mended
+
+
+def _heading_split(group: list[str]) -> list[list[str]]:
+    """'Bedömning ur ekonomisk dimension' run onto its text without a blank line: a short
+    heading-like first line over a line that begins a sentence is a heading of its own."""
+    if len(group) < 2:
+        return [group]
+    first, second = group[0].strip(), group[1].strip()
+    if (
+        len(first) <= 60
+        and is_heading_text(first)
+        and second[:1].isupper()
+        and (len(group) > 2 or second.endswith(TERMINAL) or len(second) > 60)
+    ):
+        return [[group[0]], group[1:]]
+    return [group]
 
 
 def _continues(previous: list[str], group: list[str]) -> bool:
@@ -118,10 +136,23 @@ def _blocks(group: list[str]) -> list[Block]:
     return blocks
 
 
+#: Headings over a list of recipients: the short lines under them are not headings.
+_DISTRIBUTION = {"expedieras", "beslutet skickas till", "sändlista", "kopia till", "för kännedom"}
+
+
 def _classify(blocks: list[Block]) -> list[Block]:
     result: list[Block] = []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
+        under = result[-1] if result else None
+        if (
+            under is not None
+            and block.kind == "para"
+            and block.single_line
+            and (under.kind == "heading" and under.text.casefold().rstrip(":") in _DISTRIBUTION)
+        ):
+            result.append(Block("list", items=[block.text]))
+            continue
         if (
             block.kind == "ordered"
             and len(block.items) == 1

@@ -46,7 +46,9 @@ _LETTERHEAD = re.compile(
 )
 #: Where each value is named, to tell "not found" from "not in the document".
 TRACES = {
-    "case_officer": re.compile(r"handläggare|vår referens|kontaktperson|\btfn\b|telefon", re.I),
+    "case_officer": re.compile(
+        r"handläggare|vår referens|kontaktperson|utfärdare|upprättad av|\btfn\b|telefon", re.I
+    ),
     "diary_number": re.compile(r"\bdnr\b|diarie|ärendenummer|beteckning", re.I),
     "meeting": re.compile(r"(?i:sammanträd)|(?<![\w-])[A-ZÅÄÖ]{2,6} (?:19|20)\d\d-\d\d-\d\d"),
     "proposals": re.compile(r"förslag till beslut|beslutsförslag|föreslår|föreslås", re.I),

@@ -20,7 +20,8 @@ from insyn.importer.dates import YEAR, parse_swedish_date
 
 #: label kind -> the words that introduce it
 _LABEL_WORDS = {
-    "officer": r"handläggare|vår\s+referens|kontaktperson|ansvarig\s+handläggare",
+    "officer": r"handläggare|vår\s+referens|kontaktperson|ansvarig\s+handläggare|utfärdare|"
+    r"upprättad\s+av",
     "phone": r"telefon(?:\s+direkt)?|direkttelefon|direktnummer|tfn|tel",
     "email": r"e-?post|e-?mail",
     "diary": r"dnr|diarienr|diarie-?nummer|diarienumm?er|ärendenummer|vår\s+beteckning",
@@ -138,7 +139,8 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
             lead = ""
         for segment in found:
             _take(fields, segment, lines, bare_dates)
-        if found:
+        # a line with an e-mail or a bare genre word stays in the letterhead
+        if found and all(_stored(segment) for segment in found):
             fields.used.add(index)
         ref = MEETING_REF.search(line)
         if ref and ref.group("abbr").upper() not in ("SID", "DNR") and fields.meeting is None:
@@ -156,6 +158,15 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
             fields.document_date = date
             fields.used.add(index)
     return fields
+
+
+def _stored(segment: Segment) -> bool:
+    """Whether a field keeps what the segment says (an e-mail address is kept nowhere)."""
+    if segment.kind == "email":
+        return False
+    if segment.kind == "date":
+        return parse_swedish_date(segment.value) is not None
+    return True
 
 
 def _take(

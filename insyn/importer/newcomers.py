@@ -48,7 +48,7 @@ _BODY_END = (
 _BODY_NAME = re.compile(
     r"(?<![\wåäö-])(?P<name>"
     r"Myndigheten för [\wåäö]+(?:-? och [\wåäö]+)?frågor"
-    r"|Länsstyrelsen(?: i [A-ZÅÄÖ][\wåäö]+ län)?"
+    r"|Länsstyrelsen(?: i (?:[A-ZÅÄÖ][\wåäö]+ ){1,2}län)?"
     # "Stockholms stads brottsförebyggande fond", "Allmänna arvsfonden", "Brottsoffermyndigheten"
     r"|(?:[A-ZÅÄÖ][\wåäöé-]*(?:s stads |s kommuns | kommuns | stads |s )|[A-ZÅÄÖ][\wåäö]*[ae] )?"
     r"(?:[a-zåäö][\wåäö-]*[ae] ){0,2}"

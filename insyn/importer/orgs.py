@@ -17,6 +17,10 @@ from insyn.sources.load import read_organisations
 _SUFFIXES = ("stadsdelsnämnd", "stadsdelsförvaltning", "stadsdelsnämnden", "stadsdelsförvaltningen")
 
 
+#: " i Västra Götalands län", " i Uppsala kommun": a body of another place
+_PLACE = re.compile(r"\s+i\s+[\wåäöé-]+(?:\s+[\wåäöé-]+)?\s+(?:län|kommun|stad|region)\b")
+
+
 def name_key(text: str) -> str:
     """A name folded for comparison: 'Rinkeby - Kista stadsdelsnämnd' -> 'rinkeby-kista'."""
     key = re.sub(r"\s*[-–‐]\s*", "-", text.strip().casefold())
@@ -101,9 +105,12 @@ class Directory:
             for name in org.names:
                 words = re.sub(r"\s*[-–‐]\s*", "-", name.casefold().strip())
                 pattern = rf"(?<![\wåäö-]){re.escape(words)}s?(?![\wåäö-])"
-                match = re.search(pattern, folded)
-                if match:
+                for match in re.finditer(pattern, folded):
+                    place = _PLACE.match(folded, match.end())
+                    if place and not any(place.group(0).strip() in n.casefold() for n in org.names):
+                        continue  # "Länsstyrelsen i Västra Götalands län" is another county's
                     positions.append(match.start())
+                    break
             if positions:
                 found.append((min(positions), org))
         return [org for _, org in sorted(found, key=lambda pair: pair[0])]

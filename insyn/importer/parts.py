@@ -39,7 +39,9 @@ PROPOSING = re.compile(
     r"^[A-ZÅÄÖ][\wåäö-]*(?:\s+[\wåäö-]+){0,3}\s+(?:föreslår|föreslås)\s+(?:att\s+)?"
     r"(?:kommunfullmäktige|nämnden|kommunstyrelsen|[\wåäö-]*nämnden|fullmäktige)?",
 )
-_LEAD_ONLY = re.compile(r"(?:besluta|beslutar|fatta följande beslut|följande(?: beslut)?)\s*:?$")
+_LEAD_ONLY = re.compile(
+    r"(?:besluta|beslutar|fatta följande beslut|följande(?: beslut)?)(?:\s+att)?\s*:?$"
+)
 #: What a decision point says: approve, grant, allot, assign, refer ...
 _DECIDING = re.compile(
     r"\b(?:godkänn|beslut|anslå|anslår|uppdra|överlämna|avslå|bevilja|anta[rs]?\b|"
@@ -150,8 +152,9 @@ def read_proposals(lines: list[str], heading: int, used: set[int]) -> Proposals:
         index += 1
     result.end = index
     points = [_point(join_lines(item)) for item in items if join_lines(item)]
-    if len(points) > 1 and PROPOSING.match(points[0]) and _LEAD_ONLY.search(points[0]):
-        result.lead = points.pop(0)
+    lead = points[0] if len(points) > 1 else ""
+    if lead and _LEAD_ONLY.search(lead) and len(lead) < 120 and not lead.endswith("."):
+        result.lead = points.pop(0)  # "Socialnämnden beslutar att", over numbered points
     result.items = points
     return result
 
