@@ -25,6 +25,10 @@ _MUNICIPALITY = re.compile(
 )
 
 
+#: An addressee that names no council in particular.
+_GENERIC_COUNCIL = re.compile(r"^(?:stadsdels)?nämnden$|^nämnd$|^styrelsen$", re.IGNORECASE)
+
+
 @dataclass
 class Addressee:
     """The addressee as written, the district it is, and the lines it used."""
@@ -118,6 +122,8 @@ def settle(addressee: Addressee, directory: Directory, lines: list[str]) -> None
     """Which district the addressee is; or which organisation, or a proposed one."""
     if addressee.name is None:
         return
+    if _GENERIC_COUNCIL.match(addressee.name.strip()):
+        return  # "Till Stadsdelsnämnden": which one, the letterhead tells
     org = directory.match_name(addressee.name, "district")
     if org is None and re.search(r"stadsdels", addressee.name, re.IGNORECASE):
         mentioned = directory.mentioned(addressee.name, "district")

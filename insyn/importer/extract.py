@@ -303,10 +303,15 @@ def _district(
     letterhead = _letterhead_district(lines, end, directory)
     if letterhead is not None:
         draft.district = letterhead
+        given = (
+            f"mottagaren är bara ”{addressee.name}”"
+            if addressee.name
+            else "dokumentet anger ingen mottagare (”Till …”)"
+        )
         draft.todo(
             "district",
-            "stadsdelsnämnden är hämtad från brevhuvudet (förvaltningens namn); "
-            "dokumentet anger ingen mottagare (”Till …”); kontrollera district",
+            f"stadsdelsnämnden är hämtad från brevhuvudet (förvaltningens namn); {given}; "
+            "kontrollera district",
         )
         return
     draft.todo(

@@ -28,7 +28,8 @@ AMOUNT = re.compile(
 _CONTEXT = re.compile(
     r"att fördela|årligen|har avsatt|har fått|tidigare|delas mellan|fördelas mellan|"
     r"totalt uppgå|beräknas totalt|kostnaderna? för|totala kostnad|omsätt|invånare|"
-    r"statsbidrag(?:et)? uppgår|regeringen",
+    r"statsbidrag(?:et)? uppgår|regeringen|beräknas kosta|kostar totalt|\bkosta\b|"
+    r"total(?:a)? (?:budget|kostnad)|omslutning",
     re.IGNORECASE,
 )
 _APPROXIMATE = re.compile(
