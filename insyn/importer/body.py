@@ -43,9 +43,18 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     """Lines grouped by blank lines, with page breaks inside a sentence mended."""
     groups: list[list[str]] = []
     current: list[str] = []
-    for line in [*lines, ""]:
+    padded = [*lines, ""]
+    for position, line in enumerate(padded):
         stripped = line.strip()
-        if stripped and stripped[0].isupper() and stripped.casefold().rstrip(":") in KNOWN_HEADINGS:
+        after = padded[position + 1].strip() if position + 1 < len(padded) else ""
+        # an item of a list ("Beslutsunderlag / Tjänsteskrivelse / Ansökan") stays an item
+        starts_text = not current or len(after) > 60 or after.endswith(TERMINAL)
+        if (
+            stripped
+            and stripped[0].isupper()
+            and stripped.casefold().rstrip(":") in KNOWN_HEADINGS
+            and starts_text
+        ):
             # a heading run onto its text, as exports without spacing write it
             if current:
                 groups.append(current)

@@ -44,6 +44,8 @@ _LETTERHEAD = re.compile(
     r"stadsdelsnämnd|staben)$|^(?:box|besöksadress|postadress|växel|www\.|e-post)|@|\d{3}\s?\d{2}\b",
     re.IGNORECASE,
 )
+#: "Ärende: Stöd till kvinnojourer", "Angående ...": a title with its label
+TITLE_LABEL = re.compile(r"^(?:ärende(?:mening)?|rubrik|angående|ämne)\s*:\s*", re.IGNORECASE)
 #: Where each value is named, to tell "not found" from "not in the document".
 TRACES = {
     "case_officer": re.compile(
@@ -156,7 +158,8 @@ def extract(text: str, directory: Directory) -> Extracted:
     else:
         title_start, title_end = title
         used.update(range(title_start, title_end))
-        draft.title = re.sub(r"(?<!\.)\.$", "", join_lines(lines[title_start:title_end])) or None
+        title_text = TITLE_LABEL.sub("", join_lines(lines[title_start:title_end]), count=1)
+        draft.title = re.sub(r"(?<!\.)\.$", "", title_text) or None
     signatures: tuple[list[Person], set[int]] = ([], set())
     if proposals_at is not None:
         proposals = read_proposals(lines, proposals_at, used)
@@ -345,6 +348,8 @@ def _title(lines: list[str], end: int, used: set[int]) -> tuple[int, int] | None
             index += 1
         paragraph = [lines[i].strip() for i in range(start, index)]
         text = join_lines(paragraph)
+        if TITLE_LABEL.match(text) and len(text) > 12:
+            return start, index  # "Ärende: Stöd till kvinnojourer": the title, labelled
         if _is_title(paragraph, text):
             best = (start, index)
     return best

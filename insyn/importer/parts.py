@@ -191,6 +191,11 @@ def _pair_at(lines: list[str], index: int) -> tuple[list[Person], int] | None:
     one = re.match(r"^(?P<name>[^,]{3,60}),\s*(?P<title>[^,]{3,60})$", text)
     if one and is_name_line(one.group("name")) and is_title_line(one.group("title")):
         return [Person(one.group("name").strip(), one.group("title").strip())], index
+    words = text.split()
+    for cut in range(2, min(4, len(words) - 1) + 1):  # "Eva Lund Socialdirektör"
+        name, title = " ".join(words[:cut]), " ".join(words[cut:])
+        if is_name_line(name) and is_title_line(title) and title[:1].isupper():
+            return [Person(name, title)], index
     return None
 
 
