@@ -81,9 +81,10 @@ def _heading_split(group: list[str]) -> list[list[str]]:
     if len(group) < 2:
         return [group]
     first, second = group[0].strip(), group[1].strip()
+    numbered = NUMBERED_HEADING.match(first)
     if (
         len(first) <= 60
-        and is_heading_text(first)
+        and (is_heading_text(first) or bool(numbered and is_heading_text(numbered.group("text"))))
         and second[:1].isupper()
         and (len(group) > 2 or second.endswith(TERMINAL) or len(second) > 60)
     ):

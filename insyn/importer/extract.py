@@ -240,6 +240,12 @@ def _header_values(draft: Draft, header: HeaderFields, lines: list[str]) -> None
         else:
             not_found(draft, "diary_number", "diarienumret", lines, "fyll i diary_number")
     draft.meeting = header.meeting
+    if header.meeting_under and header.meeting is not None:
+        draft.todo(
+            "meeting",
+            f"datumet under mottagaren ({header.meeting.isoformat()}) är läst som "
+            "sammanträdesdatum, som Stockholms mallar skriver det; kontrollera",
+        )
     if header.meeting is None and header.meeting_text:
         draft.todo(
             "meeting",

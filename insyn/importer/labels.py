@@ -79,6 +79,7 @@ class HeaderFields:
     diary_year: int | None = None
     meeting: dt.date | None = None
     meeting_text: str | None = None  # a meeting label whose date could not be read
+    meeting_under: bool = False  # the meeting is the date under the addressee
     document_date: dt.date | None = None
     addressee: str | None = None
     addressee_line: int | None = None
@@ -113,14 +114,45 @@ def _till_value_ok(rest: str) -> bool:
     return not rest or (bool(ADDRESSEE_WORD.search(rest[:80])) and rest[:1].isupper())
 
 
-def _next_value(lines: list[str], index: int) -> tuple[str, int] | None:
-    """The next non-blank line within two lines, when it is short enough to be a value."""
+#: The space between two columns of a letterhead laid out side by side.
+_GAP = re.compile(r" {3,}|\t")
+
+
+def fragments(line: str) -> list[tuple[int, str]]:
+    """(column, text) of each part of a line laid out in columns ('Handläggare      Datum')."""
+    result = []
+    position = 0
+    for gap in _GAP.finditer(line):
+        if line[position : gap.start()].strip():
+            result.append((position, line[position : gap.start()]))
+        position = gap.end()
+    if line[position:].strip():
+        result.append((position, line[position:]))
+    return result
+
+
+def _in_column(lines: list[str], index: int, column: int) -> tuple[str, bool] | None:
+    """The part of `lines[index]` that stands in `column`, and whether it is all of it."""
+    parts = fragments(lines[index].rstrip())
+    for start, text in parts:
+        if abs(start - column) <= 6 or (column == 0 and start < 8 and start == parts[0][0]):
+            return text.strip(), len(parts) == 1
+    return None
+
+
+def _next_value(lines: list[str], index: int, column: int = 0) -> tuple[str, int] | None:
+    """The value under a label: the next non-blank line within two, in the label's column,
+    when it is short enough to be a value."""
     for following in range(index + 1, min(len(lines), index + 3)):
-        text = lines[following].strip()
-        if text:
-            if len(text) > 80 or _LABEL.match(text):
-                return None
-            return text, following
+        if not lines[following].strip():
+            continue
+        found = _in_column(lines, following, column)
+        if found is None:
+            return None
+        text, whole = found
+        if len(text) > 80 or _LABEL.match(text):
+            return None
+        return text, following if whole else -1
     return None
 
 
@@ -134,30 +166,42 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
             continue  # no header: a flattened header is a few hundred characters
         if len(line.strip()) > 160 and not _LABEL.match(line.strip()):
             continue  # prose
-        found, lead = segments(line, index)
-        if lead and found and _PAGE_NUMBER.fullmatch(lead.strip()):
-            lead = ""
-        for segment in found:
-            _take(fields, segment, lines, bare_dates)
-        # a line with an e-mail or a bare genre word stays in the letterhead
-        if found and all(_stored(segment) for segment in found):
+        parts = fragments(line)
+        taken = 0
+        found: list[Segment] = []
+        for column, part in parts:
+            here, _lead = segments(part, index)
+            for segment in here:
+                segment.column += column
+                _take(fields, segment, lines, bare_dates)
+            found += here
+            # a part with an e-mail or a bare genre word stays in the letterhead
+            taken += bool(here) and all(_stored(segment) for segment in here)
+            if not here and len(part.strip()) <= 40:
+                _bare_date(part, index, bare_dates, len(parts) == 1)
+        if taken == len(parts):
             fields.used.add(index)
         ref = MEETING_REF.search(line)
         if ref and ref.group("abbr").upper() not in ("SID", "DNR") and fields.meeting is None:
             fields.meeting = dt.date.fromisoformat(ref.group("date"))
             if len(MEETING_REF.sub("", line).strip()) == 0:
                 fields.used.add(index)
-        if not found and len(line.strip()) <= 40:
-            date = parse_swedish_date(line)
-            stripped = re.sub(r"[\d\s\-./]|\b[a-zåä]+\b", "", line, flags=re.I)
-            if date is not None and not stripped:
-                bare_dates.append((index, date))
-    if fields.document_date is None and bare_dates:
-        index, date = bare_dates[0]
-        if date != fields.meeting:
-            fields.document_date = date
+    bare = [(index, date) for index, date in bare_dates if date != fields.meeting]
+    if fields.document_date is None and bare:
+        index, date = bare[0]
+        fields.document_date = date
+        if index >= 0:
             fields.used.add(index)
     return fields
+
+
+def _bare_date(part: str, index: int, dates: list[tuple[int, dt.date]], whole: bool) -> None:
+    """A date standing alone: the report's, when no label names one (index -1 when the
+    line holds more than the date)."""
+    date = parse_swedish_date(part)
+    leftover = re.sub(r"[\d\s\-./]|\b[a-zåä]+\b", "", part, flags=re.IGNORECASE)
+    if date is not None and not leftover:
+        dates.append((index if whole else -1, date))
 
 
 def _stored(segment: Segment) -> bool:
@@ -174,10 +218,10 @@ def _take(
 ) -> None:
     value = segment.value
     if not value and segment.kind not in ("page", "till"):
-        following = _next_value(lines, segment.line)
+        following = _next_value(lines, segment.line, segment.column)
         if following is not None:
             value = following[0]
-            if segment.kind != "date" or parse_swedish_date(value):
+            if (segment.kind != "date" or parse_swedish_date(value)) and following[1] >= 0:
                 fields.used.add(following[1])
     kind = segment.kind
     if kind == "officer" and fields.officer is None:
@@ -215,7 +259,7 @@ def _take(
         if date is not None:
             bare.append((segment.line, date))
     elif kind == "till" and fields.addressee is None and not value:
-        name = _addressee_below(lines, segment)
+        name = _addressee_below(lines, segment, fields)
         if name:
             fields.addressee = name
             fields.addressee_line = segment.line
@@ -230,19 +274,30 @@ def _take(
                 fields.meeting = dt.date.fromisoformat(ref.group("date"))
 
 
-def _addressee_below(lines: list[str], segment: Segment) -> str | None:
+def _addressee_below(lines: list[str], segment: Segment, fields: HeaderFields) -> str | None:
     """'Till' at the right of a letterhead line, the name under it in the same column."""
     column = segment.column
     if column <= 0:
         return None
     parts = []
-    for index in range(segment.line + 1, min(len(lines), segment.line + 4)):
-        right = lines[index][max(0, column - 2) :].strip()
-        if not right:
+    index = segment.line + 1
+    while index < min(len(lines), segment.line + 4):
+        found = _in_column(lines, index, column)
+        if found is None:
             break
-        parts.append(right)
-        if ADDRESSEE_WORD.search(right):
+        parts.append(found[0])
+        if found[1]:
+            fields.used.add(index)
+        index += 1
+        if ADDRESSEE_WORD.search(found[0]):
             break
+    under = _in_column(lines, index, column) if index < len(lines) else None
+    date = parse_swedish_date(under[0]) if under else None
+    if under and date and len(under[0]) <= 30 and fields.meeting is None:
+        fields.meeting = date  # Stockholm's place for the meeting: under the addressee
+        fields.meeting_under = True
+        if under[1]:
+            fields.used.add(index)
     return addressee_name(" ".join(parts)) if parts else None
 
 

@@ -49,7 +49,13 @@ _DECIDING = re.compile(
     re.IGNORECASE,
 )
 IMMEDIATE = re.compile(
-    r"omedelbar(?:t)?\s+justering|justera(?:s)?\s+(?:\w+\s+){0,2}omedelbart", re.IGNORECASE
+    r"omedelbar(?:t)?\s+justering|justera[rs]?\s+(?:\w+\s+){0,2}omedelbart", re.IGNORECASE
+)
+#: The note alone, not a decision point that says it.
+_IMMEDIATE_NOTE = re.compile(
+    r"^\(?\s*(?:omedelbar(?:t)?\s+justering|(?:paragrafen|beslutet|protokollet)\s+justeras"
+    r"\s+omedelbart)\s*\.?\s*\)?\.?$",
+    re.IGNORECASE,
 )
 ATTACHMENT = re.compile(r"^bilag(?:a|or)(?:\s+\d+)?\s*[:.–-]\s*(?P<value>.+)$", re.IGNORECASE)
 ATTACHMENT_HEADING = re.compile(r"^bilag(?:a|or)\s*:?$", re.IGNORECASE)
@@ -128,7 +134,7 @@ def read_proposals(lines: list[str], heading: int, used: set[int]) -> Proposals:
             continue
         if IMMEDIATE.search(text):
             result.immediate = True
-        if IMMEDIATE.search(text) and len(text) < 60:
+        if _IMMEDIATE_NOTE.match(strip_bullet(text)):
             pass  # "(Omedelbar justering)": a note on the protocol, not a point
         elif (
             is_heading_text(text) and items and following is not None and len(lines[following]) > 80
