@@ -131,8 +131,8 @@ def extract(text: str, directory: Directory) -> Extracted:
     proposals_at = find_proposals_heading(lines)
     end = _header_end(lines, proposals_at)
     header = read_header(lines, end)
-    used = set(header.used)
     _header_values(draft, header, lines)
+    used = set(header.used)
     addressee = find_addressee(lines, header.addressee, header.addressee_line, end)
     used |= addressee.used
     settle(addressee, directory, lines)
@@ -225,7 +225,8 @@ def _header_values(draft: Draft, header: HeaderFields, lines: list[str]) -> None
     else:
         phone_officer = _letterhead_officer(lines)
         if phone_officer is not None:
-            draft.case_officer = phone_officer
+            draft.case_officer, name_line = phone_officer
+            header.used.add(name_line)
         else:
             not_found(draft, "case_officer", "handläggaren", lines, "fyll i case_officer")
     draft.diary_number = header.diary
@@ -262,7 +263,7 @@ def _header_values(draft: Draft, header: HeaderFields, lines: list[str]) -> None
         )
 
 
-def _letterhead_officer(lines: list[str]) -> Person | None:
+def _letterhead_officer(lines: list[str]) -> tuple[Person, int] | None:
     """Letterhead form: a name line, then 'tfn 508 04 016'."""
     phone_line = re.compile(r"^(?:telefon|tfn|tel)\.?\s*:?\s*(?P<phone>\+?\d[\d \-/]*\d)\s*$", re.I)
     for index in range(min(len(lines), FIRST_PAGE_LINES)):
@@ -271,7 +272,7 @@ def _letterhead_officer(lines: list[str]) -> Person | None:
             continue
         before = [i for i in range(max(0, index - 3), index) if lines[i].strip()]
         if before and is_name_line(lines[before[-1]].strip()):
-            return Person(lines[before[-1]].strip(), match.group("phone"))
+            return Person(lines[before[-1]].strip(), match.group("phone")), before[-1]
     return None
 
 

@@ -220,7 +220,7 @@ def _take(
     if not value and segment.kind not in ("page", "till"):
         following = _next_value(lines, segment.line, segment.column)
         if following is not None:
-            value = following[0]
+            value = segment.value = following[0]
             if (segment.kind != "date" or parse_swedish_date(value)) and following[1] >= 0:
                 fields.used.add(following[1])
     kind = segment.kind
