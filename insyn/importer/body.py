@@ -147,7 +147,10 @@ def _blocks(group: list[str]) -> list[Block]:
 
 
 #: Headings over a list of recipients: the short lines under them are not headings.
-_DISTRIBUTION = {"expedieras", "beslutet skickas till", "sändlista", "kopia till", "för kännedom"}
+_DISTRIBUTION = {
+    "expedieras", "beslutet skickas till", "beslut sänds till", "beslutet sänds till",
+    "sändlista", "kopia till", "för kännedom",
+}  # fmt: skip
 
 
 def _classify(blocks: list[Block]) -> list[Block]:

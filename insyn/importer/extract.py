@@ -230,6 +230,12 @@ def _header_values(draft: Draft, header: HeaderFields, lines: list[str]) -> None
         else:
             not_found(draft, "case_officer", "handläggaren", lines, "fyll i case_officer")
     draft.diary_number = header.diary
+    if header.diary_row is not None:
+        draft.todo(
+            "diary_number",
+            f"diarienumret är läst ur raden ”{_short(header.diary_row)}”, under etiketten "
+            "”Vår beteckning”/”Dnr”; kontrollera",
+        )
     if header.diary is None:
         if header.diary_blank is not None:
             draft.todo(

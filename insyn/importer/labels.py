@@ -25,6 +25,7 @@ _LABEL_WORDS = {
     "phone": r"telefon(?:\s+direkt)?|direkttelefon|direktnummer|tfn|tel",
     "email": r"e-?post|e-?mail",
     "diary": r"dnr|diarienr|diarie-?nummer|diarienumm?er|ärendenummer|vår\s+beteckning",
+    "theirs": r"er\s+beteckning|er\s+referens",
     "meeting": r"(?:nämndens\s+)?sammanträde(?:sdatum|sdag|t)?|nämndsammanträde",
     "date": r"datum|tjänsteutlåtande|tjänsteskrivelse",
     "page": r"sid(?:a|an)?",
@@ -80,6 +81,7 @@ class HeaderFields:
     meeting: dt.date | None = None
     meeting_text: str | None = None  # a meeting label whose date could not be read
     meeting_under: bool = False  # the meeting is the date under the addressee
+    diary_row: str | None = None  # the row a diary number was read from, away from its label
     document_date: dt.date | None = None
     addressee: str | None = None
     addressee_line: int | None = None
@@ -186,6 +188,8 @@ def read_header(lines: list[str], end: int) -> HeaderFields:
             fields.meeting = dt.date.fromisoformat(ref.group("date"))
             if len(MEETING_REF.sub("", line).strip()) == 0:
                 fields.used.add(index)
+    if fields.diary is None and fields.diary_blank is None:
+        _diary_in_a_row(lines, end, fields)
     bare = [(index, date) for index, date in bare_dates if date != fields.meeting]
     if fields.document_date is None and bare:
         index, date = bare[0]
@@ -204,9 +208,38 @@ def _bare_date(part: str, index: int, dates: list[tuple[int, dt.date]], whole: b
         dates.append((index if whole else -1, date))
 
 
+#: A diary number by its shape alone: with a slash ("SN 18/0098", "1.5-123/2012") or
+#: as "7-742-2011"; a phone number ("08-581 690 00") or a date has neither.
+_DIARY_SHAPE = re.compile(
+    r"(?<![\w/.-])(?:[A-ZÅÄÖ]{1,6} ?)?(?:\d[\d.]*-)?\d+/\d{2,4}(?![\w/-])"
+    r"|(?<![\w/.-])\d{1,2}-\d{2,5}-(?:19|20)\d\d(?![\w/-])"
+)
+
+
+def _diary_in_a_row(lines: list[str], end: int, fields: HeaderFields) -> None:
+    """A letterhead laid out as a form: the labels on one row ("Datum Vår beteckning"),
+    the values on a row below ("2018-08-28 SN 18/0098"). A diary label without a value
+    takes the one number of that shape on the first page, and says so."""
+    labelled = [
+        i
+        for i in range(end)
+        if any(s.kind == "diary" and not s.value for s in segments(lines[i], i)[0])
+    ]
+    if not labelled:
+        return
+    found = [
+        (i, m.group(0))
+        for i in range(labelled[0] + 1, end)
+        for m in _DIARY_SHAPE.finditer(lines[i])
+    ]
+    if len({value for _, value in found}) == 1:
+        fields.diary = found[0][1]
+        fields.diary_row = lines[found[0][0]].strip()
+
+
 def _stored(segment: Segment) -> bool:
     """Whether a field keeps what the segment says (an e-mail address is kept nowhere)."""
-    if segment.kind == "email":
+    if segment.kind in ("email", "theirs"):
         return False
     if segment.kind == "date":
         return parse_swedish_date(segment.value) is not None
@@ -240,8 +273,8 @@ def _take(
         form = DIARY_FORM.search(value)
         if form and not re.fullmatch(r"\d{4}-\d\d-\d\d", form.group(0)):
             fields.diary = form.group(0).strip()
-        elif value and fields.diary_blank is None:
-            fields.diary_blank = value
+        elif value and fields.diary_blank is None and not re.search(r"[a-zåäö]", value, re.I):
+            fields.diary_blank = value  # "Dnr - - 2007": the field is there, not filled in
             years = YEAR.findall(value)
             if years:
                 fields.diary_year = int(years[0])

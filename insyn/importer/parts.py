@@ -61,7 +61,7 @@ ATTACHMENT = re.compile(r"^bilag(?:a|or)(?:\s+\d+)?\s*[:.–-]\s*(?P<value>.+)$"
 ATTACHMENT_HEADING = re.compile(r"^bilag(?:a|or)\s*:?$", re.IGNORECASE)
 #: Lines that end a list of attachments: who the decision is sent to, and the like.
 _LIST_END = re.compile(
-    r"^(?:expedieras|expediering|beslutet\s+skickas\s+till|kopia\s+till|sändlista|"
+    r"^(?:expedieras|expediering|beslut(?:et)?\s+(?:skickas|sänds)\s+till|kopia\s+till|sändlista|"
     r"för\s+kännedom|protokollsutdrag|underskrift|beslutsunderlag|innehåll|"
     r"innehållsförteckning)\b",
     re.IGNORECASE,
@@ -188,6 +188,10 @@ def _pair_at(lines: list[str], index: int) -> tuple[list[Person], int] | None:
     names = [part.strip() for part in _SIDE_BY_SIDE.split(text) if part.strip()]
     alone = len(names) == 1 and is_name_line(text)
     if alone and following is not None and is_title_line(lines[following]):
+        run_on = _title_then_name(lines, following)
+        if run_on is not None:  # two signatures side by side, flattened onto single spaces
+            title, name, last = run_on
+            return [Person(text, title), Person(name, lines[last].strip())], last
         return [Person(text, lines[following].strip())], following
     if len(names) >= 2 and all(is_name_line(name) for name in names) and following is not None:
         titles = [part.strip() for part in _SIDE_BY_SIDE.split(lines[following].strip())]
@@ -202,6 +206,20 @@ def _pair_at(lines: list[str], index: int) -> tuple[list[Person], int] | None:
         name, title = " ".join(words[:cut]), " ".join(words[cut:])
         if is_name_line(name) and is_title_line(title) and title[:1].isupper():
             return [Person(name, title)], index
+    return None
+
+
+def _title_then_name(lines: list[str], index: int) -> tuple[str, str, int] | None:
+    """'Socialchef Elisabeth Rågård' over 'Avdelningschef': the first signatory's title,
+    the second's name (whose title is the next line), and that line's index."""
+    words = lines[index].split()
+    following = _next_nonblank(lines, index + 1, 3)
+    if following is None or not is_title_line(lines[following]):
+        return None
+    for cut in range(1, min(3, len(words) - 2) + 1):
+        title, name = " ".join(words[:cut]), " ".join(words[cut:])
+        if is_title_line(title) and is_name_line(name):
+            return title, name, following
     return None
 
 

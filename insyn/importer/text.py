@@ -24,7 +24,8 @@ KNOWN_HEADINGS = {
     "jämställdhetsperspektiv", "konsekvenser för jämställdhet", "juridiska konsekvenser",
     "konsekvenser", "miljökonsekvenser", "samverkan", "samråd", "inledning", "slutsats",
     "slutsatser", "förslag", "förslag till åtgärder", "riskanalys", "resultat",
-    "expedieras", "beslutet skickas till", "handlingar", "underlag", "remissvar",
+    "expedieras", "beslutet skickas till", "beslut sänds till", "beslutet sänds till",
+    "handlingar", "underlag", "remissvar",
     "ärendets handläggning", "kommunikation", "uppdraget", "uppdrag", "målgrupper",
     "aktiviteter", "insatser", "kostnader", "tidsplan", "finansiering och budget",
 }  # fmt: skip
