@@ -55,7 +55,13 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--base-url", help=argparse.SUPPRESS)
-    serve.add_argument("--drafts", action="store_true", help="show drafts too")
+    serve.add_argument(
+        "--no-drafts",
+        dest="drafts",
+        action="store_false",
+        help="preview the published site, without drafts (drafts are shown by default)",
+    )
+    serve.add_argument("--drafts", action="store_true", help=argparse.SUPPRESS)
     serve.add_argument(
         "--search", action="store_true", help="also build the search index (slower per edit)"
     )
@@ -112,7 +118,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         data=args.data,
         out=getattr(args, "out", Path("_site")),
         base_url=getattr(args, "base_url", None),
-        drafts=getattr(args, "drafts", False),
+        drafts=getattr(args, "drafts", args.command == "serve"),
         quiet=getattr(args, "quiet", False),
         search=getattr(args, "search", True),
     )

@@ -119,6 +119,30 @@ def test_serve_shows_edits_errors_and_recovers(served: tuple[Corpus, str]) -> No
     wait_for(page, lambda code, body: code == 200 and "Lagad igen" in body)
 
 
+@pytest.mark.parametrize("published_only", [False, True])
+def test_serve_previews_drafts_with_a_banner_unless_asked_not_to(
+    corpus: Corpus, published_only: bool
+) -> None:
+    """README step 4: a new decision is previewed while it is still `draft: true`."""
+    corpus.decision("2007-klar", title="Ett publicerat beslut")
+    corpus.decision("2007-utkast", title="Ett beslut under arbete", draft=True)
+    args = ("--no-drafts",) if published_only else ()
+    with serving(corpus, *args) as (port, _):
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/beslut/2007-klar/", lambda code, body: code == 200)
+        status, text = fetch(f"{base}/beslut/2007-utkast/")
+        _, listing = fetch(f"{base}/beslut/")
+    if published_only:
+        assert status == 404
+        assert "Ett beslut under arbete" not in listing
+    else:
+        assert status == 200
+        assert "Utkast – publiceras inte" in text
+        assert "Ett beslut under arbete" in listing
+        item = listing.split("Ett beslut under arbete", 1)[1].split("</li>", 1)[0]
+        assert "Utkast" in item, "the list marks the draft too"
+
+
 # --- serve's incremental updates, in process ------------------------------------------
 
 from tests.test_incremental import EDITS, clean_build, tree  # noqa: E402

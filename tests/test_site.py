@@ -759,7 +759,7 @@ def test_drafts_are_published_only_with_drafts(corpus: Corpus) -> None:
     result = corpus.run("build", "--drafts")
     assert result.returncode == 0, result.stderr
     draft = main(corpus.out, "/beslut/hemligt-utkast/")
-    assert "Utkast – inte publicerat" in draft.text
+    assert "Utkast – publiceras inte" in draft.text
     assert (corpus.out / "projekt/utkastprojekt/index.html").is_file()
     assert (corpus.out / "ar/2013/index.html").is_file()
     assert broken_links(corpus.out) == []
