@@ -537,9 +537,13 @@ def test_owner_partners_and_parts(corpus: Corpus, run_check: Check) -> None:
             organisation: nobody
         """,
     )
+    # The malformed owner does not hide the broken references beside it: one run, all of it.
     assert run_check().lines == [
         f"{P}:3: error: owner: 'framnäs' is not a valid id: use lowercase a-z, 0-9 and single "
         "hyphens (e.g. 'framnas')",
+        f"{P}:6: error: partners[1]: unknown organisation 'socialstyrelse' "
+        f"(did you mean 'socialstyrelsen'?) {UNKNOWN}",
+        f"{P}:9: error: parts[0].organisation: unknown organisation 'nobody' {UNKNOWN}",
     ]
     project(
         corpus,
@@ -1175,3 +1179,38 @@ def test_an_acknowledged_warning_is_printed_with_its_code_and_passes_strict(
     result = corpus.run("check")
     assert result.returncode == 1
     assert "did you mean 'meeting-before-report'" in result.stdout
+
+
+def test_five_mistakes_in_one_file_are_all_reported_in_one_run(
+    corpus: Corpus, run_check: Check
+) -> None:
+    """Structure, references and dates in one go, however many errors the file has."""
+    decision(
+        corpus,
+        """\
+        title: Ansökan om medel
+        district: hasselby-valingby
+        meeting: 2026-02-30
+        kind: grant
+        projects: [okant-projekt]
+        funding:
+          - from: lansstyrelsen
+            amount: 100.000 kr
+            status: granted
+        """,
+    )
+    report = run_check()
+    assert report.status == 1
+    assert [line.split(": error: ")[0] for line in report.lines] == [
+        f"{A}:3",
+        f"{A}:4",
+        f"{A}:5",
+        f"{A}:6",
+        f"{A}:9",
+    ]
+    assert "unknown organisation 'hasselby-valingby'" in report.lines[0]
+    assert "not a real calendar date" in report.lines[1]
+    assert "'grant' is not allowed" in report.lines[2]
+    assert "unknown project 'okant-projekt'" in report.lines[3]
+    assert "100000" in report.lines[4]
+    assert report.summary.startswith("5 errors")

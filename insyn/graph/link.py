@@ -16,7 +16,7 @@ from typing import Any
 from insyn.graph.duplicates import check_duplicates
 from insyn.graph.funding import check_answers, funding_lines
 from insyn.graph.ledger import Ledger
-from insyn.graph.resolve import Resolver
+from insyn.graph.resolve import Resolver, check_references_of_broken
 from insyn.model import (
     DISTRICT,
     BudgetLine,
@@ -270,6 +270,10 @@ def link(
     resolver.organisations_readable = document is not None and isinstance(document.data, list)
     decisions: dict[str, Decision] = {}
     projects: dict[str, Project] = {}
+    usable = {id(source) for source in valid.files}
+    for source in sources.files:
+        if id(source) not in usable:
+            check_references_of_broken(source, resolver)
     for source in valid.files:
         if source.kind == DECISION:
             decision = build_decision(source, resolver)

@@ -7,9 +7,13 @@ a suggestion when a known id is close.
 
 from __future__ import annotations
 
+from typing import Any
+
 from insyn.model import (
+    DISTRICT,
     Organisation,
 )
+from insyn.model.ids import is_valid_id
 from insyn.model.problems import Problems, did_you_mean
 from insyn.sources.load import DECISION, PROJECT, SourceFile
 
@@ -94,3 +98,49 @@ class Resolver:
             )
             return False
         return True
+
+
+def check_references_of_broken(source: SourceFile, resolver: Resolver) -> None:
+    """The references in a file whose structure is wrong, each checked where it has the
+    shape of an id: a misspelt district is reported in the same run as a malformed amount,
+    not only once the amount is fixed."""
+    data = source.data
+
+    def org(path: tuple[str | int, ...], value: Any, want: str | None = None) -> None:
+        if isinstance(value, str) and is_valid_id(value):
+            resolver.organisation(source, path, value, want)
+
+    def orgs(path: tuple[str | int, ...], value: Any) -> None:
+        if isinstance(value, list):
+            for at, item in enumerate(value):
+                org((*path, at), item)
+        else:
+            org(path, value)
+
+    def content(path: tuple[str | int, ...], kind: str, value: Any) -> None:
+        if isinstance(value, str) and is_valid_id(value):
+            resolver.content(source, path, kind, value)
+
+    if source.kind == DECISION:
+        org(("district",), data.get("district"), DISTRICT)
+        for index, project_id in enumerate(_list(data.get("projects"))):
+            content(("projects", index), PROJECT, project_id)
+    else:
+        org(("owner",), data.get("owner"))
+        for index, partner in enumerate(_list(data.get("partners"))):
+            org(("partners", index), partner)
+        for index, part in enumerate(_list(data.get("parts"))):
+            if isinstance(part, dict):
+                org(("parts", index, "organisation"), part.get("organisation"))
+    for index, line in enumerate(_list(data.get("funding"))):
+        if not isinstance(line, dict):
+            continue
+        orgs(("funding", index, "from"), line.get("from"))
+        orgs(("funding", index, "to"), line.get("to"))
+        if source.kind == DECISION:
+            content(("funding", index, "project"), PROJECT, line.get("project"))
+        content(("funding", index, "answers"), DECISION, line.get("answers"))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -70,14 +70,18 @@ def validate(
 
 
 def validate_file(source: SourceFile, problems: Problems) -> bool:
-    """The rules within one file (its structure, dates, source); True when it is usable."""
-    if not check_structure(source.kind, source.data, source.path, source.front.line_of, problems):
-        return False
-    if source.kind == DECISION and not (
-        _decision_dates_ok(source, problems) and _source_ok(source, problems)
-    ):
-        return False
-    return not (source.kind == PROJECT and not _project_dates_ok(source, problems))
+    """The rules within one file (its structure, dates, source); True when it is usable.
+
+    Every rule runs even when an earlier one failed, so that one run reports all that is
+    wrong with the file; each rule looks only at values of the shape it needs.
+    """
+    ok = check_structure(source.kind, source.data, source.path, source.front.line_of, problems)
+    if source.kind == DECISION:
+        ok &= _decision_dates_ok(source, problems)
+        ok &= _source_ok(source, problems)
+    elif source.kind == PROJECT:
+        ok &= _project_dates_ok(source, problems)
+    return ok
 
 
 def _stem_ok(source: SourceFile, problems: Problems) -> bool:
@@ -107,6 +111,7 @@ def _decision_dates_ok(source: SourceFile, problems: Problems) -> bool:
     if (
         isinstance(meeting, str)
         and isinstance(year, int)
+        and re.match(r"[0-9]{4}-", meeting)
         and int(meeting[:4]) != year
         and not data.get("notes")
     ):
@@ -125,7 +130,7 @@ def _source_ok(source: SourceFile, problems: Problems) -> bool:
     """`source` is a web address or a file under assets/ — never a path out of the site,
     and never a `javascript:` or `data:` link."""
     value = source.data.get("source")
-    if not isinstance(value, str) or value.startswith(("https://", "http://")):
+    if not isinstance(value, str) or not value or value.startswith(("https://", "http://")):
         return True
     path = PurePosixPath(value.lstrip("/"))
     scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value)
@@ -146,9 +151,9 @@ def _project_dates_ok(source: SourceFile, problems: Problems) -> bool:
     ok = True
     for key in ("start", "end"):
         value = source.data.get(key)
-        if value is None:
-            continue
-        parts = [int(p) for p in str(value).split("-")]
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}", value):
+            continue  # absent, or not of the form YYYY[-MM[-DD]]: the schema says so
+        parts = [int(p) for p in value.split("-")]
         try:
             if len(parts) >= 2 and not 1 <= parts[1] <= 12:
                 raise ValueError("month")
