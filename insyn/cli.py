@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from insyn import __version__
+from insyn.model.i18n import LANGUAGES, _, language_from, use_language
 from insyn.options import BuildOptions, CheckOptions, ServeOptions
 
 #: The option classes live in `insyn.options`; these names stay importable from here.
@@ -23,34 +24,66 @@ class _Parser(argparse.ArgumentParser):
 
 
 def make_parser() -> argparse.ArgumentParser:
+    # --lang and --format are accepted before or after the command; after it, they are
+    # left unset unless given, so that they do not undo what was given before it.
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of messages (default: Swedish, or English when LANG=en...)").text(),
+    )
     parser = _Parser(
         prog="site.py",
         description="Insyn: bygger webbplatsen om pengar mot våld i nära relationer.",
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"insyn {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
     def paths(p: argparse.ArgumentParser, out: bool = True) -> None:
-        p.add_argument("--content", type=Path, default=Path("content"), help="content folder")
-        p.add_argument("--data", type=Path, default=Path("data"), help="data folder")
+        p.add_argument(
+            "--content", type=Path, default=Path("content"), help=_("content folder").text()
+        )
+        p.add_argument("--data", type=Path, default=Path("data"), help=_("data folder").text())
         if out:
-            p.add_argument("--out", type=Path, default=Path("_site"), help="output folder")
+            p.add_argument(
+                "--out", type=Path, default=Path("_site"), help=_("output folder").text()
+            )
 
-    build = commands.add_parser("build", help="check, then write the whole site")
+    build = commands.add_parser(
+        "build", help=_("check, then write the whole site").text(), parents=[common]
+    )
     paths(build)
-    build.add_argument("--base-url", help="override base_url from data/site.yaml")
-    build.add_argument("--drafts", action="store_true", help="publish drafts too")
-    build.add_argument("--quiet", action="store_true", help="no progress output")
+    build.add_argument("--base-url", help=_("override base_url from data/site.yaml").text())
+    build.add_argument("--drafts", action="store_true", help=_("publish drafts too").text())
+    build.add_argument("--quiet", action="store_true", help=_("no progress output").text())
     build.add_argument(
-        "--no-search", dest="search", action="store_false", help="skip the search index (faster)"
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help=_("skip the search index (faster)").text(),
     )
 
-    check = commands.add_parser("check", help="validate content and data")
+    check = commands.add_parser(
+        "check", help=_("validate content and data").text(), parents=[common]
+    )
     paths(check, out=False)
-    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--strict", action="store_true", help=_("fail on warnings too").text())
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=_(
+            "json: one JSON object per problem, for editors (path, line, column, severity, "
+            "code, message, suggestion)"
+        ).text(),
+    )
 
-    serve = commands.add_parser("serve", help="build, serve and rebuild on change")
+    serve = commands.add_parser(
+        "serve", help=_("build, serve and rebuild on change").text(), parents=[common]
+    )
     paths(serve)
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
@@ -59,49 +92,64 @@ def make_parser() -> argparse.ArgumentParser:
         "--no-drafts",
         dest="drafts",
         action="store_false",
-        help="preview the published site, without drafts (drafts are shown by default)",
+        help=_("preview the published site, without drafts (drafts are shown by default)").text(),
     )
     serve.add_argument("--drafts", action="store_true", help=argparse.SUPPRESS)
     serve.add_argument(
-        "--search", action="store_true", help="also build the search index (slower per edit)"
+        "--search",
+        action="store_true",
+        help=_("also build the search index (slower per edit)").text(),
     )
 
-    new = commands.add_parser("new", help="write a new content file from a template")
+    new = commands.add_parser(
+        "new", help=_("write a new content file from a template").text(), parents=[common]
+    )
     new_kinds = new.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)
     new_kinds.required = True
-    new_decision = new_kinds.add_parser("decision", help="a new decision")
+    new_decision = new_kinds.add_parser(
+        "decision", help=_("a new decision").text(), parents=[common]
+    )
     new_decision.add_argument("--district", required=True)
     new_decision.add_argument("--title", required=True)
     new_decision.add_argument("--meeting")
     new_decision.add_argument("--content", type=Path, default=Path("content"))
     new_decision.add_argument("--data", type=Path, default=Path("data"))
-    new_project = new_kinds.add_parser("project", help="a new project")
+    new_project = new_kinds.add_parser("project", help=_("a new project").text(), parents=[common])
     new_project.add_argument("--owner", required=True)
     new_project.add_argument("--name", required=True)
     new_project.add_argument("--content", type=Path, default=Path("content"))
     new_project.add_argument("--data", type=Path, default=Path("data"))
 
-    imp = commands.add_parser("import", help="turn tjänsteutlåtanden into draft decisions")
+    imp = commands.add_parser(
+        "import", help=_("turn tjänsteutlåtanden into draft decisions").text(), parents=[common]
+    )
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     imp.add_argument("--out", type=Path, default=Path("content/decisions"))
     imp.add_argument("--data", type=Path, default=Path("data"))
     imp.add_argument(
         "--force",
         action="store_true",
-        help="import a document even when a decision with its diary number, or its district, "
-        "meeting and title, is already in --out",
+        help=_(
+            "import a document even when a decision with its diary number, or its district, "
+            "meeting and title, is already in --out"
+        ).text(),
     )
     imp.add_argument(
         "--add-organisations",
         action="store_true",
-        help="append the organisations a document names that data/organisations.yaml lacks, "
-        "as entries marked for review",
+        help=_(
+            "append the organisations a document names that data/organisations.yaml lacks, "
+            "as entries marked for review"
+        ).text(),
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # The language is known before the parser is made, so that its help is in it too.
+    use_language(language_from(_requested_language(arguments)))
+    args = make_parser().parse_args(arguments)
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
@@ -112,7 +160,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         from insyn.commands import check
 
-        return check(CheckOptions(args.content, args.data, args.strict))
+        return check(CheckOptions(args.content, args.data, args.strict, args.format))
     build_options = BuildOptions(
         content=args.content if "content" in args else Path("content"),
         data=args.data,
@@ -141,3 +189,18 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.files, args.out, args.data, args.force, add_organisations=args.add_organisations
         )
     raise AssertionError(args.command)
+
+
+def _requested_language(arguments: list[str]) -> str | None:
+    """The value of `--lang` (`--lang en` or `--lang=en`), if one of ours is given."""
+    for at, argument in enumerate(arguments):
+        if argument == "--":
+            break
+        value = None
+        if argument == "--lang" and at + 1 < len(arguments):
+            value = arguments[at + 1]
+        elif argument.startswith("--lang="):
+            value = argument.split("=", 1)[1]
+        if value in LANGUAGES:
+            return value
+    return None

@@ -6,11 +6,13 @@ one-line summary, and return the process exit status.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass
 from typing import TextIO
 
+from insyn.model.i18n import Message, _
 from insyn.model.problems import summary
 from insyn.options import BuildOptions, CheckOptions
 from insyn.pipeline import SiteResult, read_site
@@ -22,9 +24,15 @@ def print_problems(result: SiteResult, stream: TextIO) -> None:
 
 
 def check(options: CheckOptions) -> int:
+    """`site.py check`: every problem, then the summary; or, with `--format json`, one JSON
+    object per problem on its own line (JSON Lines) for editors, and nothing else."""
     result = read_site(options.content, options.data, include_drafts=True)
-    print_problems(result, sys.stdout)
-    print(summary(result.problems, result.file_count), file=sys.stdout)
+    if options.format == "json":
+        for problem in result.problems:
+            print(json.dumps(problem.as_json(), ensure_ascii=False), file=sys.stdout)
+    else:
+        print_problems(result, sys.stdout)
+        print(summary(result.problems, result.file_count), file=sys.stdout)
     unexplained = result.problems.unexplained_warnings
     failed = bool(result.problems.errors) or (options.strict and bool(unexplained))
     return 1 if failed else 0
@@ -80,38 +88,50 @@ def build(options: BuildOptions) -> int:
         report = build_site(options, progress=on_terminal)
     except SearchIndexError as error:
         print(
-            f"Build failed: search index: {error}; {options.out} was left unchanged",
+            _(
+                "Build failed: search index: {error}; {out} was left unchanged",
+                error=str(error),
+                out=str(options.out),
+            ),
             file=sys.stderr,
         )
         return 1
     except OutputError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.message}", file=sys.stderr)
         return 1
     except UnsafeAsset as error:  # changed into something unsafe since `read_site` looked
         print(error, file=sys.stderr)
-        print(f"Build failed: {options.out} was left unchanged", file=sys.stderr)
+        print(_("Build failed: {out} was left unchanged", out=str(options.out)), file=sys.stderr)
         return 1
     print_problems(report.result, sys.stderr)
     if not report.ok:
         print(
-            f"Build failed: {summary(report.result.problems, report.result.file_count)}; "
-            f"{options.out} was left unchanged",
+            _(
+                "Build failed: {summary}; {out} was left unchanged",
+                summary=summary(report.result.problems, report.result.file_count),
+                out=str(options.out),
+            ),
             file=sys.stderr,
         )
         return 1
     if on_terminal:
         print(
-            f"Built {_thousands(report.pages)} pages ({_thousands(report.files)} files) "
-            f"in {report.seconds:.1f} s" + _search_time(report, options),
+            _(
+                "Built {pages} pages ({files} files) in {seconds:.1f} s{search}",
+                pages=_thousands(report.pages),
+                files=_thousands(report.files),
+                seconds=report.seconds,
+                search=_search_time(report, options),
+            ),
             file=sys.stderr,
         )
     return 0
 
 
-def _search_time(report: BuildReport, options: BuildOptions) -> str:
+def _search_time(report: BuildReport, options: BuildOptions) -> Message:
     if not options.search:
-        return " (no search index)"
-    return f", search index {report.search_seconds:.1f} s of it"
+        return _(" (no search index)")
+    return _(", search index {seconds:.1f} s of it", seconds=report.search_seconds)
 
 
 def _thousands(number: int) -> str:

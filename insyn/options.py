@@ -16,6 +16,8 @@ class CheckOptions:
     content: Path
     data: Path
     strict: bool = False
+    #: `text`: `path:line: severity: message` lines and a summary; `json`: one object a line
+    format: str = "text"
 
 
 @dataclass(frozen=True)

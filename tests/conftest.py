@@ -21,6 +21,36 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The tests pin messages word for word in English, the catalogue's message ids, on any
+# machine's locale; the Swedish that staff see by default is tested by name
+# (`tests/test_messages.py`, and the `swedish` fixture).
+os.environ["INSYN_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    from insyn.model.i18n import current_language, use_language
+
+    before = current_language()
+    use_language("en")
+    yield
+    use_language(before)
+
+
+@pytest.fixture
+def swedish(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Messages in Swedish, the default: in this process and in the commands it starts."""
+    from insyn.model.i18n import use_language
+
+    monkeypatch.delenv("INSYN_LANG")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    use_language("sv")
+    yield
+    use_language("en")
+
 DEFAULT_ORGANISATIONS: list[dict[str, Any]] = [
     {
         "id": "hasselby-vallingby",

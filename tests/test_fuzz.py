@@ -616,4 +616,4 @@ def test_tags_content_has_no_use_for_are_refused_with_their_line(text: str, mess
     """Each of these made a traceback, bytes or a set that no schema expects."""
     with pytest.raises(YamlError) as raised:
         parse_yaml(text, first_line=2)
-    assert (raised.value.line, raised.value.message) == (text.count("\n") + 1, message)
+    assert (raised.value.line, str(raised.value.message)) == (text.count("\n") + 1, message)

@@ -491,7 +491,7 @@ def test_deep_block_nesting_is_rejected() -> None:
     text = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5))
     with pytest.raises(YamlError) as raised:
         parse_yaml(text, first_line=2)
-    assert raised.value.message == f"YAML nested deeper than {MAX_DEPTH} levels"
+    assert str(raised.value.message) == f"YAML nested deeper than {MAX_DEPTH} levels"
     assert raised.value.line == MAX_DEPTH + 3
 
 

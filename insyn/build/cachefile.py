@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import insyn
+from insyn.model.i18n import Message, _
 from insyn.sources.files import UnsafeFile, read_regular_file
 
 MAGIC = b"insyn cache 2\n"
@@ -79,8 +80,8 @@ def seal(payload: bytes) -> bytes:
     return MAGIC + code_key() + hashlib.sha256(code_key() + payload).digest() + payload
 
 
-def ignored(path: Path, why: str) -> None:
-    print(f"cache ignored: {path}: {why}", file=sys.stderr)
+def ignored(path: Path, why: Message) -> None:
+    print(_("cache ignored: {path}: {why}", path=str(path), why=why), file=sys.stderr)
 
 
 def load(path: Path, fits: Callable[[Any], bool]) -> Any | None:
@@ -96,22 +97,22 @@ def load(path: Path, fits: Callable[[Any], bool]) -> Any | None:
     if not data.startswith(MAGIC) and data.startswith(_PICKLE):
         return None  # written by an earlier version, unsealed: only out of date
     if not data.startswith(MAGIC) or len(data) < header:
-        ignored(path, "not a cache file of this version")
+        ignored(path, _("not a cache file of this version"))
         return None
     written_by = data[len(MAGIC) : len(MAGIC) + _DIGEST_SIZE]
     if written_by != code_key():
         return None  # made by other code: only out of date
     payload = data[header:]
     if data[header - _DIGEST_SIZE : header] != hashlib.sha256(code_key() + payload).digest():
-        ignored(path, "its contents do not match their digest (the file is damaged)")
+        ignored(path, _("its contents do not match their digest (the file is damaged)"))
         return None
     try:
         value = pickle.loads(payload)
     except Exception as exc:  # any unpickling failure only costs the speed-up
-        ignored(path, f"cannot be read ({type(exc).__name__}: {exc})")
+        ignored(path, _("cannot be read ({reason})", reason=f"{type(exc).__name__}: {exc}"))
         return None
     if not fits(value):
-        ignored(path, f"holds {type(value).__name__}, not what this cache keeps")
+        ignored(path, _("holds {type}, not what this cache keeps", type=type(value).__name__))
         return None
     return value
 
@@ -122,7 +123,10 @@ def save(path: Path, value: object) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
     except OSError as exc:
-        print(f"cache not saved: {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            _("cache not saved: {path}: {reason}", path=str(path), reason=str(exc.strerror or exc)),
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -132,7 +136,14 @@ def remove(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError as exc:
-        print(f"cache not removed: {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            _(
+                "cache not removed: {path}: {reason}",
+                path=str(path),
+                reason=str(exc.strerror or exc),
+            ),
+            file=sys.stderr,
+        )
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -55,6 +55,7 @@ from insyn.build.write import (
     write_tree,
 )
 from insyn.graph.link import SiteGraph
+from insyn.model.i18n import _
 from insyn.model.keys import Key, Reads
 from insyn.model.problems import Problems
 from insyn.options import BuildOptions
@@ -120,7 +121,12 @@ def _options_key(options: BuildOptions) -> str:
 def _progress(number: int, total: int) -> None:
     step = max(1, total // 50)
     if number % step == 0 or number == total:
-        print(f"\rRendering pages: {number}/{total}", end="", file=sys.stderr, flush=True)
+        print(
+            "\r" + _("Rendering pages: {number}/{total}", number=number, total=total).text(),
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def build(
@@ -150,7 +156,10 @@ def build(
     )
 
     def waiting() -> None:
-        print(f"Waiting for another build into {options.out} to finish...", file=sys.stderr)
+        print(
+            _("Waiting for another build into {out} to finish...", out=str(options.out)),
+            file=sys.stderr,
+        )
 
     with ExitStack() as stack:
         try:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from insyn.build.write import safe_relative
+from insyn.model.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -60,13 +61,15 @@ def pagefind_binary() -> Path:
         from pagefind_bin import get_executable  # type: ignore[import-untyped]
     except ImportError as error:
         raise SearchIndexError(
-            "Pagefind is not installed (pip install -r requirements.txt), "
-            "or build without the search index: --no-search"
+            _(
+                "Pagefind is not installed (pip install -r requirements.txt), or build without "
+                "the search index: --no-search"
+            )
         ) from error
     try:
         return Path(get_executable())
     except FileNotFoundError as error:
-        raise SearchIndexError(f"the Pagefind binary is missing: {error}") from error
+        raise SearchIndexError(_("the Pagefind binary is missing: {error}", error=error)) from error
 
 
 def indexed_pages(files: Mapping[str, bytes]) -> list[str]:
@@ -112,11 +115,11 @@ def index_site(files: Mapping[str, bytes]) -> dict[str, bytes]:
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise SearchIndexError(f"Pagefind could not run: {error}") from error
+            raise SearchIndexError(_("Pagefind could not run: {error}", error=error)) from error
         if finished.returncode != 0:
             output = (finished.stderr or finished.stdout).strip().splitlines()
             detail = output[-1] if output else f"exit status {finished.returncode}"
-            raise SearchIndexError(f"Pagefind failed: {detail}")
+            raise SearchIndexError(_("Pagefind failed: {detail}", detail=detail))
         return canonical_bundle(_read_bundle(root / BUNDLE))
 
 
@@ -130,7 +133,7 @@ def _read_bundle(folder: Path) -> dict[str, bytes]:
             continue
         bundle[f"{BUNDLE}/{relative}"] = path.read_bytes()
     if f"{BUNDLE}/pagefind.js" not in bundle:
-        raise SearchIndexError("Pagefind wrote no pagefind.js")
+        raise SearchIndexError(_("Pagefind wrote no pagefind.js"))
     return bundle
 
 
@@ -150,12 +153,16 @@ def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
     for meta_path in metas:
         meta = _decode(result.pop(meta_path), meta_path)
         if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
-            raise SearchIndexError(f"unexpected Pagefind metadata in {meta_path}")
+            raise SearchIndexError(
+                _("unexpected Pagefind metadata in {meta_path}", meta_path=meta_path)
+            )
         filters: list[tuple[str, str]] = []
         for entry in meta[3]:
             name, old_hash = entry if isinstance(entry, list) and len(entry) == 2 else (0, 0)
             if not (isinstance(name, str) and isinstance(old_hash, str)):
-                raise SearchIndexError(f"unexpected Pagefind filter entry in {meta_path}")
+                raise SearchIndexError(
+                    _("unexpected Pagefind filter entry in {meta_path}", meta_path=meta_path)
+                )
             old_path = f"{BUNDLE}/filter/{old_hash}.pf_filter"
             data = _canonical_filter(_decode(result.pop(old_path), old_path), old_path)
             new_hash = _content_hash(old_hash, data)
@@ -178,11 +185,11 @@ def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
 def _canonical_filter(value: CborValue, path: str) -> bytes:
     """`[name, [[value, [page, ...]], ...]]` with values and pages sorted."""
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], list)):
-        raise SearchIndexError(f"unexpected Pagefind filter index in {path}")
+        raise SearchIndexError(_("unexpected Pagefind filter index in {path}", path=path))
     entries = []
     for entry in value[1]:
         if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)):
-            raise SearchIndexError(f"unexpected Pagefind filter value in {path}")
+            raise SearchIndexError(_("unexpected Pagefind filter value in {path}", path=path))
         entries.append([entry[0], sorted(entry[1], key=int)])  # type: ignore[arg-type]
     entries.sort(key=lambda entry: str(entry[0]))
     return _encode_file([value[0], entries])  # type: ignore[list-item]
@@ -190,17 +197,17 @@ def _canonical_filter(value: CborValue, path: str) -> bytes:
 
 def _content_hash(old: str, data: bytes) -> str:
     """A name like Pagefind's (`sv_` + hex of the same length), but from the sorted content."""
-    language, _, digest = old.rpartition("_")
+    language, _sep, digest = old.rpartition("_")
     return f"{language}_{hashlib.sha256(data).hexdigest()[: len(digest)]}"
 
 
 def _decode(data: bytes, path: str) -> CborValue:
     raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
-        raise SearchIndexError(f"unexpected Pagefind file {path}")
+        raise SearchIndexError(_("unexpected Pagefind file {path}", path=path))
     value, end = _cbor_decode(raw, len(SIGNATURE))
     if end != len(raw) or _cbor_encode(value) != raw[len(SIGNATURE) :]:
-        raise SearchIndexError(f"unexpected Pagefind encoding in {path}")
+        raise SearchIndexError(_("unexpected Pagefind encoding in {path}", path=path))
     return value
 
 
@@ -219,18 +226,18 @@ def _cbor_decode(data: bytes, at: int) -> tuple[CborValue, int]:
         length = int.from_bytes(data[at : at + size], "big")
         at += size
     else:
-        raise SearchIndexError("unexpected CBOR in the Pagefind index")
+        raise SearchIndexError(_("unexpected CBOR in the Pagefind index"))
     if major == 0:
         return length, at
     if major == 3:
         return data[at : at + length].decode("utf-8"), at + length
     if major == 4:
         items: list[CborValue] = []
-        for _ in range(length):
+        for _item in range(length):
             item, at = _cbor_decode(data, at)
             items.append(item)
         return items, at
-    raise SearchIndexError("unexpected CBOR in the Pagefind index")
+    raise SearchIndexError(_("unexpected CBOR in the Pagefind index"))
 
 
 def _cbor_encode(value: CborValue) -> bytes:
@@ -248,4 +255,4 @@ def _cbor_head(major: int, length: int) -> bytes:
     for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
         if length < 1 << (8 * size):
             return bytes([major << 5 | info]) + length.to_bytes(size, "big")
-    raise SearchIndexError("a number too large for the Pagefind index")
+    raise SearchIndexError(_("a number too large for the Pagefind index"))

@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
+from insyn.model.i18n import Message, _
+
 #: renameat2's flag that swaps two paths, and "relative to the working directory".
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -62,6 +64,10 @@ class UnsafePathError(ValueError):
 class OutputError(Exception):
     """An environment failure writing `--out` (no space, read-only), told in one line."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 def check_output_folder(out: Path, keep: Mapping[str, Path]) -> None:
     """OutputError when `out` cannot take a site: a file, or a folder that holds what the
@@ -69,12 +75,16 @@ def check_output_folder(out: Path, keep: Mapping[str, Path]) -> None:
     whole, so `--out .` would replace the project, content and all."""
     out = out.resolve()
     if os.path.lexists(out) and not out.is_dir():
-        raise OutputError(f"cannot build into {out}: it is a file, not a folder")
+        raise OutputError(_("cannot build into {out}: it is a file, not a folder", out=str(out)))
     for name, path in keep.items():
         if path.resolve() == out or out in path.resolve().parents:
             raise OutputError(
-                f"cannot build into {out}: it holds {name}, which the build would replace; "
-                "give --out a folder of its own, e.g. _site"
+                _(
+                    "cannot build into {out}: it holds {name}, which the build would replace; "
+                    "give --out a folder of its own, e.g. _site",
+                    out=str(out),
+                    name=name,
+                )
             )
 
 
@@ -444,7 +454,7 @@ def tidy(out: Path) -> None:
 # --- saying what went wrong -------------------------------------------------------------
 
 
-def describe_failure(error: OSError, shown: Path, needed: int | None = None) -> str:
+def describe_failure(error: OSError, shown: Path, needed: int | None = None) -> Message:
     """One line for an environment failure writing `shown` (`--out` as the user gave it).
 
     `needed` is about how many bytes the site takes, said when the disk is full.
@@ -452,14 +462,20 @@ def describe_failure(error: OSError, shown: Path, needed: int | None = None) -> 
     name = str(shown)
     number = error.errno
     if number in (errno.ENOSPC, errno.EDQUOT):
-        what = "no space left on device" if number == errno.ENOSPC else "disk quota exceeded"
-        size = f" (about {-(-needed // 1_000_000)} MB needed)" if needed else ""
-        return f"{what} writing {name}{size}"
+        what = _("no space left on device") if number == errno.ENOSPC else _("disk quota exceeded")
+        size = (
+            _(" (about {megabytes} MB needed)", megabytes=-(-needed // 1_000_000)) if needed else ""
+        )
+        return _("{what} writing {name}{size}", what=what, name=name, size=size)
     if number == errno.EROFS:
-        return f"cannot write to {name}: read-only file system"
+        return _("cannot write to {name}: read-only file system", name=name)
     reason = (error.strerror or str(error)).lower()
     where = _where(error, shown)
-    return f"cannot write to {name}: {reason}" + (f" ({where})" if where else "")
+    if where:
+        return _(
+            "cannot write to {name}: {reason} ({where})", name=name, reason=reason, where=where
+        )
+    return _("cannot write to {name}: {reason}", name=name, reason=reason)
 
 
 def _where(error: OSError, shown: Path) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from insyn.model import Decision
+from insyn.model.i18n import Message, _
 from insyn.model.problems import Problems
 
 _SPACE = re.compile(r"\s+")
@@ -62,7 +63,9 @@ class Duplicate:
 
     earlier: Identity
     later: Identity
-    reason: str
+    reason: Message
+    #: the key that makes them one: `diary_number`, or `title` (with district and meeting)
+    key: str = "title"
 
 
 def duplicates(identities: Iterable[Identity]) -> Iterator[Duplicate]:
@@ -72,9 +75,14 @@ def duplicates(identities: Iterable[Identity]) -> Iterator[Duplicate]:
     for one in sorted(identities, key=lambda i: i.path):
         diary, meeting = one.diary_key, one.meeting_key
         if diary is not None and diary in by_diary:
-            yield Duplicate(by_diary[diary], one, f"the same diary number, {one.diary_number}")
+            yield Duplicate(
+                by_diary[diary],
+                one,
+                _("the same diary number, {number}", number=one.diary_number),
+                "diary_number",
+            )
         elif meeting is not None and meeting in by_meeting:
-            yield Duplicate(by_meeting[meeting], one, "the same district, meeting and title")
+            yield Duplicate(by_meeting[meeting], one, _("the same district, meeting and title"))
         if diary is not None:
             by_diary.setdefault(diary, one)
         if meeting is not None:
@@ -86,12 +94,16 @@ def check_duplicates(decisions: Iterable[Decision], problems: Problems) -> None:
     found = {d.origin.path: d for d in decisions}
     for pair in duplicates(identity(d) for d in found.values()):
         decision = found[pair.later.path]
-        key = "diary_number" if pair.reason.startswith("the same diary") else "title"
+        key = pair.key
         problems.error(
             pair.later.path,
             decision.origin.line(key),
-            f"this decision is the one in {pair.earlier.path} ({pair.reason}): a document is "
-            "published once, or its money is counted twice; remove one of the files",
+            _(
+                "this decision is the one in {path} ({reason}): a document is published once, or "
+                "its money is counted twice; remove one of the files",
+                path=pair.earlier.path,
+                reason=pair.reason,
+            ),
         )
 
 
@@ -100,7 +112,12 @@ def same_document(existing: Iterable[Identity], candidate: Identity) -> Duplicat
     diary, meeting = candidate.diary_key, candidate.meeting_key
     for one in sorted(existing, key=lambda i: i.path):
         if diary is not None and one.diary_key == diary:
-            return Duplicate(one, candidate, f"the same diary number, {candidate.diary_number}")
+            return Duplicate(
+                one,
+                candidate,
+                _("the same diary number, {number}", number=candidate.diary_number),
+                "diary_number",
+            )
         if meeting is not None and one.meeting_key == meeting:
-            return Duplicate(one, candidate, "the same district, meeting and title")
+            return Duplicate(one, candidate, _("the same district, meeting and title"))
     return None

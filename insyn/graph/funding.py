@@ -15,6 +15,7 @@ from insyn.model import (
     Origin,
     Project,
 )
+from insyn.model.i18n import _
 from insyn.model.problems import Problems
 from insyn.sources.load import DECISION, PROJECT, SourceFile
 
@@ -52,8 +53,12 @@ def funding_lines(
             resolver.problems.error(
                 source.path,
                 source.line("funding", index, "project"),
-                f"funding[{index}].project: a project's own funding lines belong to it; "
-                f"remove 'project: {raw['project']}' or declare the line on '{raw['project']}'",
+                _(
+                    "funding[{index}].project: a project's own funding lines belong to it; remove "
+                    "'project: {project}' or declare the line on '{project}'",
+                    index=index,
+                    project=raw["project"],
+                ),
             )
             ok = False
         elif project_id is not None and "project" in raw and own_project is None:
@@ -98,8 +103,12 @@ def _check_answers(
         resolver.problems.error(
             source.path,
             line,
-            f"funding[{index}].answers: only a granted or rejected line answers an "
-            f"application; this line is '{status}'",
+            _(
+                "funding[{index}].answers: only a granted or rejected line answers an "
+                "application; this line is '{status}'",
+                index=index,
+                status=status,
+            ),
         )
         return False
     return resolver.content(source, ("funding", index, "answers"), DECISION, answers)
@@ -121,6 +130,11 @@ def check_answers(
                 problems.error(
                     entity.origin.path,
                     entity.origin.line("funding", line.index, "answers"),
-                    f"funding[{line.index}].answers: decision '{target.id}' has no applied "
-                    f"line from '{payer}' for this line to answer",
+                    _(
+                        "funding[{index}].answers: decision '{id}' has no applied line from "
+                        "'{payer}' for this line to answer",
+                        index=line.index,
+                        id=target.id,
+                        payer=payer,
+                    ),
                 )

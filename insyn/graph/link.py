@@ -31,6 +31,7 @@ from insyn.model import (
     ProjectPart,
     SiteSettings,
 )
+from insyn.model.i18n import _
 from insyn.model.problems import Problems
 from insyn.sources.load import DECISION, PROJECT, LoadedSources, SourceFile
 from insyn.sources.validate import ValidSources
@@ -303,13 +304,19 @@ def _check_aliases(
                 line = entity.origin.line("aliases", index)
                 if alias in entities:
                     problems.error(
-                        entity.origin.path, line, f"aliases: '{alias}' is the id of another file"
+                        entity.origin.path,
+                        line,
+                        _("aliases: '{alias}' is the id of another file", alias=alias),
                     )
                 elif alias in owners:
                     problems.error(
                         entity.origin.path,
                         line,
-                        f"aliases: '{alias}' is also an alias of '{owners[alias]}'",
+                        _(
+                            "aliases: '{alias}' is also an alias of '{owner}'",
+                            alias=alias,
+                            owner=owners[alias],
+                        ),
                     )
                 owners[alias] = entity.id
 

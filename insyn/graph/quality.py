@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from insyn.graph.link import LinkedContent
 from insyn.model import DISTRICT, Decision, Project
 from insyn.model.formatting import amount, date
+from insyn.model.i18n import Message, _
 from insyn.model.problems import Problems
 
 
@@ -22,14 +23,14 @@ from insyn.model.problems import Problems
 class Finding:
     """A data-quality warning, kept for the pages that show them publicly.
 
-    `message` is what `check` prints (English, like every problem); `public`
-    says the same to readers in Swedish. Both are written here, side by side,
+    `message` is what `check` prints (in the run's language, like every problem);
+    `public` says the same to the site's readers, in Swedish. Both are written here, side by side,
     so they cannot drift apart.
     """
 
     path: str
     line: int
-    message: str
+    message: Message
     entity_kind: str
     entity_id: str
     public: str
@@ -52,7 +53,7 @@ def find_quality_issues(content: LinkedContent) -> list[Finding]:
         findings += _repeated_lines("project", project)
     findings += _budget_against_applied(content)
     findings += _declared_twice(content)
-    return sorted(findings, key=lambda f: (f.path, f.line, f.message))
+    return sorted(findings, key=lambda f: (f.path, f.line, f.message.msgid, f.public))
 
 
 #: Every code a finding can have: what `acknowledged` may name (the schemas list them too).
@@ -99,10 +100,13 @@ def _decision_dates(decision: Decision) -> list[Finding]:
     line = decision.origin.line("meeting")
     days = (meeting - report_date).days
     if days < 0:
-        message = (
-            f"the meeting ({meeting.isoformat()}) is {-days} days before the report's date "
-            f"({report_date.isoformat()}): one of the dates is probably wrong; "
-            "explain it in 'notes' and name this code in 'acknowledged'"
+        message = _(
+            "the meeting ({meeting}) is {days} days before the report's date ({report}): one "
+            "of the dates is probably wrong; explain it in 'notes' and name this code in "
+            "'acknowledged'",
+            meeting=meeting.isoformat(),
+            days=-days,
+            report=report_date.isoformat(),
         )
         code = "meeting-before-report"
         public = (
@@ -110,9 +114,11 @@ def _decision_dates(decision: Decision) -> list[Finding]:
             f"({date(report_date)}). Ett av datumen är troligen fel."
         )
     elif days > 366:
-        message = (
-            f"the meeting ({meeting.isoformat()}) is more than a year after the report's date "
-            f"({report_date.isoformat()}): one of the dates is probably wrong"
+        message = _(
+            "the meeting ({meeting}) is more than a year after the report's date ({report}): "
+            "one of the dates is probably wrong",
+            meeting=meeting.isoformat(),
+            report=report_date.isoformat(),
         )
         code = "meeting-long-after-report"
         public = (
@@ -135,8 +141,12 @@ def _decision_district_active(decision: Decision, content: LinkedContent) -> lis
             Finding(
                 decision.origin.path,
                 decision.origin.line("district"),
-                f"district '{district.id}' was active {span}, "
-                f"but the decision is from {decision.year}",
+                _(
+                    "district '{id}' was active {span}, but the decision is from {year}",
+                    id=district.id,
+                    span=span,
+                    year=decision.year,
+                ),
                 "decision",
                 decision.id,
                 f"Stadsdelsnämnden fanns {span}, men beslutet är från {decision.year}.",
@@ -154,8 +164,12 @@ def _funding_project_listed(decision: Decision) -> list[Finding]:
                 Finding(
                     decision.origin.path,
                     decision.origin.line("funding", line.index, "project"),
-                    f"funding[{line.index}] is for project '{line.project_id}', which is not in "
-                    "this decision's 'projects'",
+                    _(
+                        "funding[{index}] is for project '{project_id}', which is not in this "
+                        "decision's 'projects'",
+                        index=line.index,
+                        project_id=line.project_id,
+                    ),
                     "decision",
                     decision.id,
                     f"Finansieringsrad {line.index + 1} gäller projektet {line.project_id}, "
@@ -172,7 +186,11 @@ def _project_period(project: Project) -> list[Finding]:
             Finding(
                 project.origin.path,
                 project.origin.line("end"),
-                f"the project ends ({project.end.iso()}) before it starts ({project.start.iso()})",
+                _(
+                    "the project ends ({end}) before it starts ({start})",
+                    end=project.end.iso(),
+                    start=project.start.iso(),
+                ),
                 "project",
                 project.id,
                 f"Projektet slutar ({project.end.iso()}) innan det börjar ({project.start.iso()}).",
@@ -194,8 +212,12 @@ def _project_status(project: Project, now: dt.date) -> list[Finding]:
         Finding(
             project.origin.path,
             project.origin.line("status"),
-            f"status is '{project.status}', but the planned end ({project.end.iso()}) has "
-            "passed: give the status the sources show now, or explain it in 'notes'",
+            _(
+                "status is '{status}', but the planned end ({end}) has passed: give the status "
+                "the sources show now, or explain it in 'notes'",
+                status=project.status,
+                end=project.end.iso(),
+            ),
             "project",
             project.id,
             f"Projektet anges som {word} i källan, men den planerade perioden slutade "
@@ -227,8 +249,12 @@ def _repeated_lines(kind: str, entity: Decision | Project) -> list[Finding]:
                 Finding(
                     entity.origin.path,
                     line.line,
-                    f"funding[{line.index}] is the same as funding[{earlier}] in every field: "
-                    "each line is shown and counted, so this money is there twice; remove one",
+                    _(
+                        "funding[{index}] is the same as funding[{earlier}] in every field: each "
+                        "line is shown and counted, so this money is there twice; remove one",
+                        index=line.index,
+                        earlier=earlier,
+                    ),
                     kind,
                     entity.id,
                     f"Finansieringsrad {line.index + 1} är likadan som rad {earlier + 1}; står "
@@ -266,8 +292,13 @@ def _budget_against_applied(content: LinkedContent) -> list[Finding]:
                     Finding(
                         project.origin.path,
                         project.origin.line("budget", first_index[year]),
-                        f"the budget for {year} adds up to {total} kr, but {asked} kr is applied "
-                        f"for in {year}",
+                        _(
+                            "the budget for {year} adds up to {total} kr, but {asked} kr is "
+                            "applied for in {year}",
+                            year=year,
+                            total=total,
+                            asked=asked,
+                        ),
                         "project",
                         project.id,
                         f"Budgeten för {year} summerar till {amount(total)}, "
@@ -300,9 +331,15 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
                     Finding(
                         project.origin.path,
                         line.line,
-                        f"funding[{line.index}] is also declared on decision '{decision.id}' "
-                        f"({decision.origin.path}:{other_line}); a line is counted once, where "
-                        "it is declared: remove one of them",
+                        _(
+                            "funding[{index}] is also declared on decision '{id}' "
+                            "({path}:{other_line}); a line is counted once, where it is declared: "
+                            "remove one of them",
+                            index=line.index,
+                            id=decision.id,
+                            path=decision.origin.path,
+                            other_line=other_line,
+                        ),
                         "project",
                         project.id,
                         f"Finansieringsrad {line.index + 1} finns också i beslutet {decision.id}. "

@@ -13,11 +13,10 @@ from insyn.model import (
     DISTRICT,
     Organisation,
 )
+from insyn.model.i18n import _
 from insyn.model.ids import is_valid_id
 from insyn.model.problems import Problems, did_you_mean
-from insyn.sources.load import DECISION, PROJECT, SourceFile
-
-KIND_WORD = {DECISION: "decision", PROJECT: "project"}
+from insyn.sources.load import DECISION, KIND_WORD, PROJECT, SourceFile
 
 
 class Resolver:
@@ -57,9 +56,13 @@ class Resolver:
             self.problems.error(
                 source.path,
                 line,
-                f"{where}: unknown organisation '{org_id}'"
-                f"{did_you_mean(org_id, self.organisations)}"
-                " (organisations are listed in data/organisations.yaml)",
+                _(
+                    "{where}: unknown organisation '{org_id}'{hint} (organisations are listed in "
+                    "data/organisations.yaml)",
+                    where=where,
+                    org_id=org_id,
+                    hint=did_you_mean(org_id, self.organisations),
+                ),
             )
             return False
         if want_type and org.type != want_type:
@@ -67,8 +70,14 @@ class Resolver:
             self.problems.error(
                 source.path,
                 line,
-                f"{where}: '{org_id}' is of type '{org.type}', but a {want_type} is needed"
-                f"{did_you_mean(org_id, same_type)}",
+                _(
+                    "{where}: '{org_id}' is of type '{type}', but a {want_type} is needed{hint}",
+                    where=where,
+                    org_id=org_id,
+                    type=org.type,
+                    want_type=want_type,
+                    hint=did_you_mean(org_id, same_type),
+                ),
             )
             return False
         return True
@@ -85,16 +94,27 @@ class Resolver:
             self.problems.error(
                 source.path,
                 line,
-                f"{where}: unknown {KIND_WORD[kind]} '{target}'"
-                f"{did_you_mean(target, self.stems.get(kind, set()))} (no {folder}/{target}.md)",
+                _(
+                    "{where}: unknown {kind} '{target}'{hint} (no {folder}/{target}.md)",
+                    where=where,
+                    kind=KIND_WORD[kind],
+                    target=target,
+                    hint=did_you_mean(target, self.stems.get(kind, set())),
+                    folder=folder,
+                ),
             )
             return False
         if target in self.drafts.get(kind, set()) and not source.data.get("draft"):
             self.problems.error(
                 source.path,
                 line,
-                f"{where}: {KIND_WORD[kind]} '{target}' is a draft and will not be published; "
-                "publish it first or mark this file as a draft too",
+                _(
+                    "{where}: {kind} '{target}' is a draft and will not be published; publish it "
+                    "first or mark this file as a draft too",
+                    where=where,
+                    kind=KIND_WORD[kind],
+                    target=target,
+                ),
             )
             return False
         return True

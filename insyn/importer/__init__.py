@@ -23,8 +23,9 @@ from insyn.importer.newcomers import Newcomer
 from insyn.importer.orgs import Directory
 from insyn.importer.output import render_draft
 from insyn.importer.reading import UnreadableDocument, read_document
+from insyn.model.i18n import Message, _, ngettext
 from insyn.model.ids import MAX_ID_LENGTH, slugify
-from insyn.model.problems import Problems
+from insyn.model.problems import ERROR, WARNING, Problems, problem_line
 from insyn.sources.load import display, split_front_matter
 from insyn.sources.yamlsource import YamlError, parse_yaml
 
@@ -255,12 +256,18 @@ def import_files(
         directory = Directory.load(data)
     except (OSError, UnicodeDecodeError) as exc:
         print(
-            f"{display(data / 'organisations.yaml')}:1: error: cannot read: {exc}", file=sys.stderr
+            problem_line(
+                display(data / "organisations.yaml"),
+                1,
+                ERROR,
+                _("cannot read: {reason}", reason=str(exc)),
+            ),
+            file=sys.stderr,
         )
         return 1
     except YamlError as exc:
         print(
-            f"{display(data / 'organisations.yaml')}:{exc.line}: error: {exc.message}",
+            problem_line(display(data / "organisations.yaml"), exc.line, ERROR, exc.message),
             file=sys.stderr,
         )
         return 1
@@ -273,7 +280,7 @@ def import_files(
         try:
             text = read_document(path)
         except UnreadableDocument as exc:
-            print(f"{shown}:1: error: {exc}", file=sys.stderr)
+            print(problem_line(shown, 1, ERROR, exc.message), file=sys.stderr)
             status = 1
             continue
         try:
@@ -285,9 +292,18 @@ def import_files(
             same = None if force else same_document(existing, candidate)
             if same is not None:
                 print(
-                    f"{shown}:1: error: this document is already imported as "
-                    f"{same.earlier.path} ({same.reason}); a second file would count its money "
-                    "twice. Edit that file, or use --force to import it anyway",
+                    problem_line(
+                        shown,
+                        1,
+                        ERROR,
+                        _(
+                            "this document is already imported as {path} ({reason}); a second "
+                            "file would count its money twice. Edit that file, or use --force "
+                            "to import it anyway",
+                            path=same.earlier.path,
+                            reason=same.reason,
+                        ),
+                    ),
                     file=sys.stderr,
                 )
                 status = 1
@@ -298,23 +314,43 @@ def import_files(
                 handle.write(imported.text)
         except OSError as exc:
             print(
-                f"{shown}:1: error: cannot write the draft: {exc.strerror or exc}", file=sys.stderr
+                problem_line(
+                    shown,
+                    1,
+                    ERROR,
+                    _("cannot write the draft: {reason}", reason=str(exc.strerror or exc)),
+                ),
+                file=sys.stderr,
             )
             status = 1
             continue
         except Exception as exc:  # a bug here must not cost the other files, nor show a traceback
             print(
-                f"{shown}:1: error: could not import ({type(exc).__name__}: {exc}); "
-                "please report this with the document",
+                problem_line(
+                    shown,
+                    1,
+                    ERROR,
+                    _(
+                        "could not import ({reason}); please report this with the document",
+                        reason=f"{type(exc).__name__}: {exc}",
+                    ),
+                ),
                 file=sys.stderr,
             )
             status = 1
             continue
         existing.append(candidate)  # a second copy in the same run is refused too
         todo_count = imported.text.count("# TODO:")
-        print(f"{display(target)}: from {shown}, {todo_count} TODO")
+        print(
+            _(
+                "{draft}: from {document}, {count} TODO",
+                draft=display(target),
+                document=shown,
+                count=todo_count,
+            )
+        )
         for warning in _warnings(imported.draft):
-            print(f"{display(target)}:1: warning: {warning}", file=sys.stderr)
+            print(problem_line(display(target), 1, WARNING, warning), file=sys.stderr)
         for newcomer in draft.newcomers:
             if newcomer.id not in proposed and directory.get(newcomer.id) is None:
                 proposed[newcomer.id] = (newcomer, path.name)
@@ -329,8 +365,14 @@ def _offer(newcomers: list[tuple[Newcomer, str]], data: Path, append: bool) -> i
     lines = [line for newcomer, source in newcomers for line in newcomer.yaml(source)]
     if not append:
         print(
-            f"{len(newcomers)} organisation(s) missing from {display(target)}; paste these "
-            "entries there, or run import again with --add-organisations:"
+            ngettext(
+                "{count} organisation missing from {file}; paste this entry there, or run "
+                "import again with --add-organisations:",
+                "{count} organisations missing from {file}; paste these entries there, or run "
+                "import again with --add-organisations:",
+                len(newcomers),
+                file=display(target),
+            )
         )
         print("\n".join(lines))
         return 0
@@ -339,18 +381,34 @@ def _offer(newcomers: list[tuple[Newcomer, str]], data: Path, append: bool) -> i
         with target.open("a", encoding="utf-8") as handle:
             handle.write(("" if existing.endswith("\n") else "\n") + "\n".join(lines) + "\n")
     except OSError as exc:
-        print(f"{display(target)}:1: error: cannot add organisations: {exc}", file=sys.stderr)
+        print(
+            problem_line(
+                display(target),
+                1,
+                ERROR,
+                _("cannot add organisations: {reason}", reason=str(exc.strerror or exc)),
+            ),
+            file=sys.stderr,
+        )
         return 1
     for newcomer, _source in newcomers:
-        print(f"{display(target)}: added {newcomer.id} ({newcomer.name}), marked for review")
+        print(
+            _(
+                "{file}: added {id} ({name}), marked for review",
+                file=display(target),
+                id=newcomer.id,
+                name=newcomer.name,
+            )
+        )
     return 0
 
 
-def _warnings(draft: Draft) -> list[str]:
+def _warnings(draft: Draft) -> list[Message]:
     """Values a draft cannot pass `check` without: the staff member must fill them in."""
     missing = [key for key in ("title", "district") if getattr(draft, key) is None]
     if draft.meeting is None and draft.year is None:
         missing.append("year")
     return [
-        f"'{key}' could not be read from the document; fill it in (see its TODO)" for key in missing
+        _("'{key}' could not be read from the document; fill it in (see its TODO)", key=key)
+        for key in missing
     ]

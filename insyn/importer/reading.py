@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from insyn.importer.layout import clean_pages, read_columns
+from insyn.model.i18n import Message, _
 from insyn.sources.files import UnsafeFile, read_regular_file
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -44,20 +45,26 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 class UnreadableDocument(Exception):
     """A file that cannot be turned into text; the message says why, in a sentence."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 def read_document(path: Path) -> str:
     """The document's text with LF line ends, or UnreadableDocument."""
     try:
         if path.is_dir():
-            raise UnreadableDocument("is a folder, not a document")
+            raise UnreadableDocument(_("is a folder, not a document"))
         if not path.exists():
-            raise UnreadableDocument("file not found")
+            raise UnreadableDocument(_("file not found"))
         # A FIFO or a device is refused before it is read: it could hang or never end.
         raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
     except UnsafeFile as exc:
         raise UnreadableDocument(exc.message) from exc
     except OSError as exc:
-        raise UnreadableDocument(f"cannot read file: {exc.strerror or exc}") from exc
+        raise UnreadableDocument(
+            _("cannot read file: {reason}", reason=str(exc.strerror or exc))
+        ) from exc
     suffix = path.suffix.lower()
     if suffix == ".docx" or (suffix != ".pdf" and raw.startswith(b"PK\x03\x04")):
         _check_docx_size(raw)
@@ -68,15 +75,18 @@ def read_document(path: Path) -> str:
         text = decode_text(raw)
     if len(text) > MAX_DOCUMENT_BYTES:
         raise UnreadableDocument(
-            f"the document's text is too long ({len(text)} characters; "
-            f"the limit is {MAX_DOCUMENT_BYTES})"
+            _(
+                "the document's text is too long ({size} characters; the limit is {limit})",
+                size=len(text),
+                limit=MAX_DOCUMENT_BYTES,
+            )
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" in text:  # a text file's page breaks: what each page repeats goes
         text = "\n\n\n".join(clean_pages(text.split("\f")))
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u00ad", "")
     if not text.strip():
-        raise UnreadableDocument("the document contains no text")
+        raise UnreadableDocument(_("the document contains no text"))
     return text
 
 
@@ -84,8 +94,10 @@ def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, else Latin-1 — if the result is text."""
     if b"\x00" in raw:
         raise UnreadableDocument(
-            "not a text document (it contains NUL bytes); "
-            "import plain text (.txt), Word (.docx) or PDF (.pdf)"
+            _(
+                "not a text document (it contains NUL bytes); import plain text (.txt), Word "
+                "(.docx) or PDF (.pdf)"
+            )
         )
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -95,8 +107,10 @@ def decode_text(raw: bytes) -> str:
         if not _CONTROL.search(text):
             return text
     raise UnreadableDocument(
-        "not readable as text: neither UTF-8 nor Windows-1252/Latin-1; "
-        "save the document as UTF-8 text"
+        _(
+            "not readable as text: neither UTF-8 nor Windows-1252/Latin-1; save the document as "
+            "UTF-8 text"
+        )
     )
 
 
@@ -111,29 +125,45 @@ def _check_docx_size(raw: bytes) -> None:
     # Each member has an entry of at least 46 bytes in the zip's directory: counting
     # them first keeps a zip of a million empty members from costing memory to list.
     if raw.count(b"PK\x01\x02") > MAX_DOCX_MEMBERS:
-        raise UnreadableDocument(f"not a Word document: it has more than {MAX_DOCX_MEMBERS} parts")
+        raise UnreadableDocument(
+            _("not a Word document: it has more than {limit} parts", limit=MAX_DOCX_MEMBERS)
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise UnreadableDocument(f"not a readable Word document ({exc})") from exc
+        raise UnreadableDocument(
+            _("not a readable Word document ({reason})", reason=str(exc))
+        ) from exc
     if len(members) > MAX_DOCX_MEMBERS:
         raise UnreadableDocument(
-            f"not a Word document: it has {len(members)} parts (the limit is {MAX_DOCX_MEMBERS})"
+            _(
+                "not a Word document: it has {size} parts (the limit is {limit})",
+                size=len(members),
+                limit=MAX_DOCX_MEMBERS,
+            )
         )
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_DOCX_UNPACKED_BYTES:
         raise UnreadableDocument(
-            f"the Word document unpacks to {unpacked} bytes; the limit is {MAX_DOCX_UNPACKED_BYTES}"
+            _(
+                "the Word document unpacks to {unpacked} bytes; the limit is {limit}",
+                unpacked=unpacked,
+                limit=MAX_DOCX_UNPACKED_BYTES,
+            )
         )
     for member in members:
         if member.file_size > DOCX_RATIO_FROM_BYTES and member.file_size > MAX_DOCX_RATIO * max(
             member.compress_size, 1
         ):
             raise UnreadableDocument(
-                f"the Word document's part {member.filename!r} unpacks to "
-                f"{member.file_size // max(member.compress_size, 1)} times its packed size; "
-                f"the limit is {MAX_DOCX_RATIO}"
+                _(
+                    "the Word document's part {filename!r} unpacks to {ratio} times its packed "
+                    "size; the limit is {limit}",
+                    filename=member.filename,
+                    ratio=member.file_size // max(member.compress_size, 1),
+                    limit=MAX_DOCX_RATIO,
+                )
             )
 
 
@@ -142,7 +172,7 @@ def _docx_text(path: Path) -> str:
         import docx
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - installed from requirements.txt
-        raise UnreadableDocument("python-docx is not installed; run 'make' first") from exc
+        raise UnreadableDocument(_("python-docx is not installed; run 'make' first")) from exc
     try:
         document = docx.Document(str(path))
         blocks: list[str] = []
@@ -157,7 +187,9 @@ def _docx_text(path: Path) -> str:
                 text = f"- {text}"
             blocks.append(text)
     except Exception as exc:  # python-docx raises many kinds on broken files
-        raise UnreadableDocument(f"not a readable Word document ({exc})") from exc
+        raise UnreadableDocument(
+            _("not a readable Word document ({reason})", reason=str(exc))
+        ) from exc
     return "\n\n".join(blocks)
 
 
@@ -166,16 +198,20 @@ def _pdf_text(path: Path) -> str:
         from pypdf import PdfReader, apply_configuration
         from pypdf.errors import LimitReachedError
     except ImportError as exc:  # pragma: no cover - installed from requirements.txt
-        raise UnreadableDocument("pypdf is not installed; run 'make' first") from exc
+        raise UnreadableDocument(_("pypdf is not installed; run 'make' first")) from exc
     try:
         with apply_configuration(None, **dict.fromkeys(_PDF_STREAM_LIMITS, PDF_MAX_STREAM_BYTES)):
             reader = PdfReader(str(path))
             if reader.is_encrypted:
-                raise UnreadableDocument("the PDF is encrypted; save an unprotected copy")
+                raise UnreadableDocument(_("the PDF is encrypted; save an unprotected copy"))
             count = len(reader.pages)
             if count > MAX_PDF_PAGES:
                 raise UnreadableDocument(
-                    f"the PDF has too many pages ({count}; the limit is {MAX_PDF_PAGES})"
+                    _(
+                        "the PDF has too many pages ({number}; the limit is {limit})",
+                        number=count,
+                        limit=MAX_PDF_PAGES,
+                    )
                 )
             pages: list[str] = []
             length = 0
@@ -184,20 +220,26 @@ def _pdf_text(path: Path) -> str:
                 length += len(pages[-1]) + 3
                 if length > MAX_DOCUMENT_BYTES:
                     raise UnreadableDocument(
-                        f"the PDF's text is too long (over {MAX_DOCUMENT_BYTES} characters)"
+                        _(
+                            "the PDF's text is too long (over {limit} characters)",
+                            limit=MAX_DOCUMENT_BYTES,
+                        )
                     )
     except UnreadableDocument:
         raise
     except LimitReachedError as exc:
         raise UnreadableDocument(
-            f"the PDF is too large to read: a part of it unpacks to too much ({exc})"
+            _(
+                "the PDF is too large to read: a part of it unpacks to too much ({reason})",
+                reason=str(exc),
+            )
         ) from exc
     except Exception as exc:  # pypdf raises many kinds on broken files
-        raise UnreadableDocument(f"not a readable PDF ({exc})") from exc
+        raise UnreadableDocument(_("not a readable PDF ({reason})", reason=str(exc))) from exc
     text = "\n\n\n".join(clean_pages(pages))
     if not text.strip():
         raise UnreadableDocument(
-            "the PDF has no text layer (a scanned image?); run OCR on it first"
+            _("the PDF has no text layer (a scanned image?); run OCR on it first")
         )
     return text
 

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from insyn.model.i18n import _
 from insyn.model.ids import slugify
-from insyn.model.problems import did_you_mean
+from insyn.model.problems import ERROR, did_you_mean, problem_line
 from insyn.sources.load import ORGANISATIONS, display, read_organisations
 from insyn.sources.schema import load_schema
 from insyn.sources.yamlsource import YamlError
@@ -25,10 +26,13 @@ def _organisations(data: Path) -> dict[str, str] | None:
     try:
         document = read_organisations(data)
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{display(path)}:1: error: cannot read: {exc}", file=sys.stderr)
+        print(
+            problem_line(display(path), 1, ERROR, _("cannot read: {reason}", reason=str(exc))),
+            file=sys.stderr,
+        )
         return None
     except YamlError as exc:
-        print(f"{display(path)}:{exc.line}: error: {exc.message}", file=sys.stderr)
+        print(problem_line(display(path), exc.line, ERROR, exc.message), file=sys.stderr)
         return None
     entries = document.data if isinstance(document.data, list) else []
     return {str(e["id"]): str(e.get("type")) for e in entries if isinstance(e, dict) and "id" in e}
@@ -135,13 +139,17 @@ def new_content(args: argparse.Namespace) -> int:
     if organisations is None:
         return 1
     if args.kind == "decision":
-        org_id, wanted, label = args.district, "district", "district"
+        org_id, wanted, label = args.district, "district", _("district")
         if args.meeting:
             try:
                 dt.date.fromisoformat(args.meeting)
             except ValueError:
                 print(
-                    f"error: --meeting '{args.meeting}' is not a date: write YYYY-MM-DD",
+                    "error: "
+                    + _(
+                        "--meeting '{meeting}' is not a date: write YYYY-MM-DD",
+                        meeting=args.meeting,
+                    ).text(),
                     file=sys.stderr,
                 )
                 return 1
@@ -150,22 +158,41 @@ def new_content(args: argparse.Namespace) -> int:
         )
         folder = args.content / "decisions"
     else:
-        org_id, wanted, label = args.owner, None, "owner"
+        org_id, wanted, label = args.owner, None, _("owner")
         stem = slugify(args.name)
         folder = args.content / "projects"
     if org_id not in organisations:
         candidates = [k for k, t in organisations.items() if wanted in (None, t)]
         print(
-            f"error: unknown {label} '{org_id}'{did_you_mean(org_id, candidates)}", file=sys.stderr
+            "error: "
+            + _(
+                "unknown {label} '{id}'{hint}",
+                label=label,
+                id=org_id,
+                hint=did_you_mean(org_id, candidates),
+            ).text(),
+            file=sys.stderr,
         )
         return 1
     if wanted and organisations[org_id] != wanted:
-        print(f"error: '{org_id}' is a {organisations[org_id]}, not a {wanted}", file=sys.stderr)
+        print(
+            "error: "
+            + _(
+                "'{id}' is of type '{type}', not '{wanted}'",
+                id=org_id,
+                type=organisations[org_id],
+                wanted=wanted,
+            ).text(),
+            file=sys.stderr,
+        )
         return 1
     stem = stem[:80].rstrip("-") or "nytt"
     path = folder / f"{stem}.md"
     if path.exists():
-        print(f"error: {display(path)} already exists; not overwriting it", file=sys.stderr)
+        print(
+            "error: " + _("{file} already exists; not overwriting it", file=display(path)).text(),
+            file=sys.stderr,
+        )
         return 1
     text = (
         render_decision(args.district, args.title, args.meeting)

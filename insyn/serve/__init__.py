@@ -13,6 +13,7 @@ import sys
 import urllib.parse
 from typing import Any
 
+from insyn.model.i18n import _
 from insyn.options import ServeOptions
 from insyn.serve.app import host_allowed, wrong_host_text
 from insyn.serve.server import SiteServer
@@ -103,7 +104,7 @@ def serve(options: ServeOptions) -> int:
     site = SiteServer(options)
     if not options.build.search:
         print(
-            "Sökindexet (Pagefind) byggs inte i förhandsvisningen; använd --search.",
+            _("The search index (Pagefind) is not built in the preview; use --search."),
             file=sys.stderr,
         )
     site.rebuild()
@@ -117,7 +118,7 @@ def serve(options: ServeOptions) -> int:
     site.interrupted = watcher.busy
     watcher.start()
     print(
-        f"Förhandsvisning på http://{options.host}:{options.port}/ (Ctrl+C avslutar)",
+        _("Preview at http://{host}:{port}/ (Ctrl+C stops)", host=options.host, port=options.port),
         file=sys.stderr,
     )
     try:

@@ -41,6 +41,7 @@ from insyn.build.write import OutputError
 from insyn.commands import BuildReport, print_problems
 from insyn.graph.link import relink
 from insyn.model import Decision, Project
+from insyn.model.i18n import _
 from insyn.model.keys import Key, entity_key
 from insyn.model.problems import Problems, summary
 from insyn.opendata.files import twin_file
@@ -115,7 +116,10 @@ class SiteServer(SiteFiles):
             try:
                 rendered = self._quick_update(paths, dying)
             except Exception as error:
-                print(f"Snabb uppdatering misslyckades ({error}); bygger om", file=sys.stderr)
+                print(
+                    _("Quick update failed ({error}); rebuilding", error=str(error)),
+                    file=sys.stderr,
+                )
                 rendered = None
             finally:
                 self._reap(dying)
@@ -124,7 +128,14 @@ class SiteServer(SiteFiles):
             else:
                 self.rebuilds += 1
                 seconds = time.perf_counter() - started
-                print(f"Uppdaterat: {rendered} filer på {seconds:.2f} s", file=sys.stderr)
+                print(
+                    _(
+                        "Updated: {rendered} files in {seconds:.2f} s",
+                        rendered=rendered,
+                        seconds=seconds,
+                    ),
+                    file=sys.stderr,
+                )
         if self.on_rebuilt is not None:
             self.on_rebuilt()
 
@@ -154,7 +165,7 @@ class SiteServer(SiteFiles):
             if isinstance(error, UnsafeAsset):
                 problems.error(error.path, 1, error.message)
             else:
-                problems.error(str(self.options.build.out), 1, str(error))
+                problems.error(str(self.options.build.out), 1, error.message)
             built = incremental.Built(SiteResult(problems, 0, None, []), False)
         seconds = time.perf_counter() - started
         report = BuildReport(
@@ -169,8 +180,12 @@ class SiteServer(SiteFiles):
             self.readers = _readers(built.state)
             self._renderer(built.state)  # templates compiled now, not on the first edit
             print(
-                f"Byggt: {report.pages} sidor på {report.seconds:.2f} s "
-                f"({built.rendered} filer renderade)",
+                _(
+                    "Built: {pages} pages in {seconds:.2f} s ({rendered} files rendered)",
+                    pages=report.pages,
+                    seconds=report.seconds,
+                    rendered=built.rendered,
+                ),
                 file=sys.stderr,
             )
         else:
@@ -239,7 +254,7 @@ class SiteServer(SiteFiles):
         )
         versions = state.versions
         before: dict[Key, str] = {}
-        for _, new in replaced:
+        for _old, new in replaced:
             kind = DECISION if isinstance(new, Decision) else PROJECT
             if isinstance(new, Decision):
                 decisions[new.id] = new

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from insyn.model.i18n import _
 from insyn.model.problems import Problems
 from insyn.sources.files import PROJECT_ROOT, UnsafeFile, checked, read_project_file, walk_files
 from insyn.sources.load import display_entry as _shown
@@ -73,8 +74,12 @@ def inspect_assets(folder: Path, problems: Problems, root: Path = ROOT) -> None:
             problems.error(
                 _shown(path),
                 1,
-                f"file is too large ({size} bytes; the limit is {MAX_ASSET_BYTES}): link to the "
-                "document where it is published instead (source: https://...)",
+                _(
+                    "file is too large ({size} bytes; the limit is {limit}): link to the document "
+                    "where it is published instead (source: https://...)",
+                    size=size,
+                    limit=MAX_ASSET_BYTES,
+                ),
             )
 
 
@@ -91,7 +96,7 @@ def read_assets(folder: Path, root: Path = ROOT) -> dict[str, bytes]:
             try:
                 data = read_project_file(path, root, MAX_ASSET_BYTES)
             except UnsafeFile as exc:
-                raise UnsafeAsset(_shown(path), exc.message) from None
+                raise UnsafeAsset(_shown(path), str(exc)) from None
             files[f"assets/{relative.as_posix()}"] = data
     return files
 

@@ -19,6 +19,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from insyn.model.i18n import Message, _
+
 #: The project: the folder that holds `site.py`, `insyn/`, `templates/` and `assets/`.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,24 +32,24 @@ class UnsafeFile(OSError):
     """A file the build must not read; the message says why, in a sentence. An OSError, so
     that code which reports unreadable files reports these the same way."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
 
     def __str__(self) -> str:
-        return self.message
+        return self.message.text()
 
 
-def _kind(mode: int) -> str:
+def _kind(mode: int) -> Message:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -61,14 +63,17 @@ def resolve_link(path: Path, root: Path) -> Path:
         target = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UnsafeFile("is a symbolic link that loops back on itself") from None
+            raise UnsafeFile(_("is a symbolic link that loops back on itself")) from None
         raise UnsafeFile(
-            f"is a symbolic link to '{os.readlink(path)}', which does not exist"
+            _("is a symbolic link to '{link}', which does not exist", link=os.readlink(path))
         ) from None
     if not inside(target, root.resolve()):
         raise UnsafeFile(
-            f"is a symbolic link to {target}, outside the project: only the project's own "
-            "files are read and published; copy the file into the project instead"
+            _(
+                "is a symbolic link to {target}, outside the project: only the project's own "
+                "files are read and published; copy the file into the project instead",
+                target=str(target),
+            )
         )
     return target
 
@@ -82,22 +87,27 @@ def checked(path: Path, root: Path) -> os.stat_result:
     try:
         info = os.lstat(path)
     except OSError as exc:
-        raise UnsafeFile(f"cannot read file: {exc.strerror or exc}") from None
+        raise UnsafeFile(_("cannot read file: {reason}", reason=str(exc.strerror or exc))) from None
     if stat.S_ISLNK(info.st_mode):
         target = resolve_link(path, root)
         try:
             info = os.stat(target)
         except OSError as exc:
-            raise UnsafeFile(f"cannot read file: {exc.strerror or exc}") from None
+            raise UnsafeFile(
+                _("cannot read file: {reason}", reason=str(exc.strerror or exc))
+            ) from None
     else:
         real = Path(os.path.realpath(path))
         if not inside(real, root.resolve()):
             raise UnsafeFile(
-                f"is in a folder that leads to {real.parent}, outside the project (a symbolic "
-                "link): only the project's own files are read and published"
+                _(
+                    "is in a folder that leads to {parent}, outside the project (a symbolic "
+                    "link): only the project's own files are read and published",
+                    parent=str(real.parent),
+                )
             )
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafeFile(f"is {_kind(info.st_mode)}, but a file was expected here")
+        raise UnsafeFile(_("is {kind}, but a file was expected here", kind=_kind(info.st_mode)))
     return info
 
 
@@ -117,12 +127,12 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket
-            raise UnsafeFile("is a socket, but a file was expected here") from None
-        raise UnsafeFile(f"cannot read file: {exc.strerror or exc}") from None
+            raise UnsafeFile(_("is a socket, but a file was expected here")) from None
+        raise UnsafeFile(_("cannot read file: {reason}", reason=str(exc.strerror or exc))) from None
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFile(f"is {_kind(info.st_mode)}, but a file was expected here")
+            raise UnsafeFile(_("is {kind}, but a file was expected here", kind=_kind(info.st_mode)))
         if info.st_size > limit:
             raise UnsafeFile(_too_large(info.st_size, limit))
         chunks = []
@@ -136,7 +146,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     except UnsafeFile:
         raise
     except OSError as exc:
-        raise UnsafeFile(f"cannot read file: {exc.strerror or exc}") from None
+        raise UnsafeFile(_("cannot read file: {reason}", reason=str(exc.strerror or exc))) from None
     finally:
         os.close(descriptor)
     data = b"".join(chunks)
@@ -145,10 +155,11 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     return data
 
 
-def _too_large(size: int | None, limit: int) -> str:
+def _too_large(size: int | None, limit: int) -> Message:
     """`size` None: the file said it was smaller (a device or /proc file reports 0)."""
-    shown = f"more than {limit}" if size is None else str(size)
-    return f"file is too large ({shown} bytes; the limit is {limit})"
+    if size is None:
+        return _("file is too large (more than {limit} bytes; the limit is {limit})", limit=limit)
+    return _("file is too large ({size} bytes; the limit is {limit})", size=size, limit=limit)
 
 
 #: What tells a changed file from an unchanged one without reading it, as git does: size,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from insyn.model.i18n import _
 from insyn.model.problems import Problem, Problems
 from insyn.sources.files import UnsafeFile, read_project_file, read_project_text, stamp
 from insyn.sources.yamlsource import YamlDocument, YamlError, parse_yaml
@@ -23,6 +24,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 DECISION = "decision"
 PROJECT = "project"
 CONTENT_KINDS = {DECISION: "decisions", PROJECT: "projects"}
+#: The kinds as a message names them: "unknown project 'x'".
+KIND_WORD = {DECISION: _("decision"), PROJECT: _("project")}
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,11 @@ def read_text(path: Path, shown: str, problems: Problems, root: Path) -> str | N
         problems.error(
             shown,
             line,
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8",
+            _(
+                "not valid UTF-8 (byte 0x{value:02x} at offset {start}); save the file as UTF-8",
+                value=raw[exc.start],
+                start=exc.start,
+            ),
         )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -209,7 +215,7 @@ def read_text(path: Path, shown: str, problems: Problems, root: Path) -> str | N
 def load_yaml_file(path: Path, problems: Problems) -> YamlDocument | None:
     shown = display_entry(path)
     if not os.path.lexists(path):
-        problems.error(shown, 1, "file not found")
+        problems.error(shown, 1, _("file not found"))
         return None
     text = read_text(path, shown, problems, project_root(path.parent))
     if text is None:
@@ -240,14 +246,14 @@ def split_front_matter(
     lines = text.split("\n")
     if not text.strip():
         problems.error(
-            shown, 1, "file is empty: it must start with front matter between '---' lines"
+            shown, 1, _("file is empty: it must start with front matter between '---' lines")
         )
         return None
     if lines[0].rstrip() != "---":
         problems.error(
             shown,
             1,
-            "missing front matter: the first line must be '---', followed by the YAML keys",
+            _("missing front matter: the first line must be '---', followed by the YAML keys"),
         )
         return None
     for index in range(1, len(lines)):
@@ -255,7 +261,9 @@ def split_front_matter(
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return front, 2, body, index + 2
-    problems.error(shown, 1, "front matter is not closed: add a line '---' after the last YAML key")
+    problems.error(
+        shown, 1, _("front matter is not closed: add a line '---' after the last YAML key")
+    )
     return None
 
 
@@ -326,12 +334,16 @@ def _parse_content(
         return None
     if not isinstance(front.data, dict):
         what = (
-            "empty" if front.data is None else "a list" if isinstance(front.data, list) else "text"
+            _("empty")
+            if front.data is None
+            else _("a list")
+            if isinstance(front.data, list)
+            else _("text")
         )
         problems.error(
             shown,
             front.line_of(()),
-            f"front matter must be a mapping of keys to values, not {what}",
+            _("front matter must be a mapping of keys to values, not {what}", what=what),
         )
         return None
     return SourceFile(kind, shown, path.stem, front, body, body_line, digest)
@@ -346,13 +358,13 @@ def load_sources(
         settings_path=display(data / "site.yaml"),
     )
     if not data.is_dir():
-        problems.error(display(data), 1, "data folder not found (use --data DIR)")
+        problems.error(display(data), 1, _("data folder not found (use --data DIR)"))
     else:
         sources.organisations = load_yaml_file(data / ORGANISATIONS, problems)
         sources.settings = load_yaml_file(data / "site.yaml", problems)
         sources.file_count += 2
     if not content.is_dir():
-        problems.error(display(content), 1, "content folder not found (use --content DIR)")
+        problems.error(display(content), 1, _("content folder not found (use --content DIR)"))
         return sources
     root = project_root(content)
     for kind, folder_name in CONTENT_KINDS.items():
@@ -361,7 +373,7 @@ def load_sources(
         if not folder.exists():
             continue
         if not folder.is_dir():
-            problems.error(display(folder), 1, "is a file, but a folder was expected here")
+            problems.error(display(folder), 1, _("is a file, but a folder was expected here"))
             continue
         shown_folder = display(folder)
         with os.scandir(folder) as scan:
@@ -373,7 +385,10 @@ def load_sources(
             if path.suffix != ".md":
                 if path.is_file():
                     problems.warning(
-                        display(path), 1, "ignored: content files must end in '.md'", "ignored-file"
+                        display(path),
+                        1,
+                        _("ignored: content files must end in '.md'"),
+                        "ignored-file",
                     )
                 continue
             sources.file_count += 1

@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 
 from insyn.model import KeyPath
 from insyn.model.amounts import number_hint, parse_amount
+from insyn.model.i18n import Message, _
 from insyn.model.problems import Problems, did_you_mean
 
 SCHEMA_FILES = {
@@ -107,12 +108,12 @@ def _surely_valid(kind: str, data: Any) -> bool:
         return False
 
 
-def describe_path(path: Iterable[str | int]) -> str:
+def describe_path(path: Iterable[str | int]) -> Message | str:
     """`('funding', 0, 'amount')` -> `funding[0].amount`."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the file"
+    return text or _("the file")
 
 
 def check_structure(
@@ -146,7 +147,7 @@ def check_structure(
     return ok
 
 
-def _explain(error: ValidationError) -> list[tuple[str, KeyPath, str]]:
+def _explain(error: ValidationError) -> list[tuple[str, KeyPath, Message]]:
     path: KeyPath = tuple(error.absolute_path)
     where = describe_path(path)
     value = error.instance
@@ -158,14 +159,32 @@ def _explain(error: ValidationError) -> list[tuple[str, KeyPath, str]]:
         if fitting:
             return _explain(jsonschema.exceptions.best_match(fitting))
         wanted = [_TYPE_NAMES.get(e.validator_value, str(e.validator_value)) for e in error.context]
-        return [("error", path, f"{where} must be {' or '.join(wanted)}, not {_type_name(value)}")]
+        either = wanted[0]
+        for other in wanted[1:]:
+            either = _("{one} or {other}", one=either, other=other)
+        return [
+            (
+                "error",
+                path,
+                _(
+                    "{where} must be {wanted}, not {found}",
+                    where=where,
+                    wanted=either,
+                    found=_type_name(value),
+                ),
+            )
+        ]
     if kind == "additionalProperties" and isinstance(value, dict):
         known = list(error.schema.get("properties", {}))
         return [
             (
                 "warning",
                 (*path, key),
-                f"unknown key '{describe_path((*path, key))}'{did_you_mean(str(key), known)}",
+                _(
+                    "unknown key '{key}'{hint}",
+                    key=describe_path((*path, key)),
+                    hint=did_you_mean(str(key), known),
+                ),
             )
             for key in value
             if key not in known
@@ -173,8 +192,11 @@ def _explain(error: ValidationError) -> list[tuple[str, KeyPath, str]]:
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         key = missing[0] if missing else "?"
-        inside = f" in {where}" if path else ""
-        return [("error", path, f"missing required key '{key}'{inside}")]
+        if path:
+            return [
+                ("error", path, _("missing required key '{key}' in {where}", key=key, where=where))
+            ]
+        return [("error", path, _("missing required key '{key}'", key=key))]
     if kind == "type":
         return [("error", path, _type_message(where, path, value, error.validator_value))]
     if kind == "enum":
@@ -184,75 +206,127 @@ def _explain(error: ValidationError) -> list[tuple[str, KeyPath, str]]:
             (
                 "error",
                 path,
-                f"{where}: {_show(value)} is not allowed{hint}; use one of: {', '.join(options)}",
+                _(
+                    "{where}: {value} is not allowed{hint}; use one of: {options}",
+                    where=where,
+                    value=_show(value),
+                    hint=hint,
+                    options=", ".join(options),
+                ),
             )
         ]
     if kind == "format" and error.validator_value == "date":
-        return [("error", path, f"{where}: {_show(value)} is not a real calendar date")]
+        return [
+            (
+                "error",
+                path,
+                _("{where}: {value} is not a real calendar date", where=where, value=_show(value)),
+            )
+        ]
     if kind == "pattern":
         return [("error", path, _pattern_message(where, path, value, error.validator_value))]
     if kind in ("minimum", "maximum"):
-        bound = "at least" if kind == "minimum" else "at most"
-        return [("error", path, f"{where}: {_show(value)} must be {bound} {error.validator_value}")]
+        bound = (
+            _("{where}: {value} must be at least {limit}")
+            if kind == "minimum"
+            else _("{where}: {value} must be at most {limit}")
+        )
+        return [("error", path, _filled(bound, where, value, error.validator_value))]
     if kind == "exclusiveMinimum":
-        return [
-            ("error", path, f"{where}: {_show(value)} must be greater than {error.validator_value}")
-        ]
+        greater = _("{where}: {value} must be greater than {limit}")
+        return [("error", path, _filled(greater, where, value, error.validator_value))]
     if kind == "minLength":
-        return [("error", path, f"{where} must not be empty")]
+        return [("error", path, _("{where} must not be empty", where=where))]
     if kind == "maxLength":
         return [
-            ("error", path, f"{where} is too long (at most {error.validator_value} characters)")
+            (
+                "error",
+                path,
+                _(
+                    "{where} is too long (at most {limit} characters)",
+                    where=where,
+                    limit=error.validator_value,
+                ),
+            )
         ]
-    return [("error", path, f"{where}: {error.message}")]
+    return [("error", path, _("{where}: {problem}", where=where, problem=error.message))]
 
 
-_TYPE_NAMES = {
-    "string": "text",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping of keys to values",
+def _filled(message: Message, where: Message | str, value: Any, limit: Any) -> Message:
+    return Message(message.msgid, (("where", where), ("value", _show(value)), ("limit", limit)))
+
+
+_TYPE_NAMES: dict[str, Message] = {
+    "string": _("text"),
+    "integer": _("a whole number"),
+    "boolean": _("true or false"),
+    "array": _("a list"),
+    "object": _("a mapping of keys to values"),
 }
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any) -> Message | str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int):
-        return "a whole number"
+        return _("a whole number")
     if isinstance(value, float):
-        return "a decimal number"
+        return _("a decimal number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
-def _type_message(where: str, path: KeyPath, value: Any, expected: Any) -> str:
+def _type_message(where: Message | str, path: KeyPath, value: Any, expected: Any) -> Message:
     wanted = expected if isinstance(expected, str) else expected[0]
     hint = number_hint(value) if wanted == "integer" and isinstance(value, str) else None
+    shown, found = _show(value), _type_name(value)
     if hint is not None:
-        what = "kronor" if path and path[-1] == "amount" else "digits"
-        return f"{where} must be a whole number in plain {what}, not {_show(value)}: {hint}"
-    message = f"{where} must be {_TYPE_NAMES.get(wanted, wanted)}, not {_type_name(value)}"
+        if path and path[-1] == "amount":
+            return _(
+                "{where} must be a whole number in plain kronor, not {value}: {hint}",
+                where=where,
+                value=shown,
+                hint=hint,
+            )
+        return _(
+            "{where} must be a whole number in plain digits, not {value}: {hint}",
+            where=where,
+            value=shown,
+            hint=hint,
+        )
     if wanted == "integer" and path and path[-1] == "amount":
         meant = parse_amount(value) if isinstance(value, str) else None
-        example = meant or 100000
-        message = (
-            f"{where} must be a whole number of kronor, not {_type_name(value)}: "
-            f"write {example}, without spaces, dots or 'kr'"
+        return _(
+            "{where} must be a whole number of kronor, not {found}: write {example}, without "
+            "spaces, dots or 'kr'",
+            where=where,
+            found=found,
+            example=meant or 100000,
         )
-    elif wanted == "integer" and path and (path[-1] == "year" or path[-2:-1] == ("active",)):
-        message += ": write the year as four digits, e.g. 2008"
-    elif wanted == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        message += f': put it in quotes, e.g. "{value}"'
-    return message
+    kind = _TYPE_NAMES.get(wanted, wanted)
+    if wanted == "integer" and path and (path[-1] == "year" or path[-2:-1] == ("active",)):
+        return _(
+            "{where} must be {wanted}, not {found}: write the year as four digits, e.g. 2008",
+            where=where,
+            wanted=kind,
+            found=found,
+        )
+    if wanted == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _(
+            '{where} must be {wanted}, not {found}: put it in quotes, e.g. "{value}"',
+            where=where,
+            wanted=kind,
+            found=found,
+            value=value,
+        )
+    return _("{where} must be {wanted}, not {found}", where=where, wanted=kind, found=found)
 
 
 #: How the schemas' date patterns begin: the years a date may have (feeds, calendars and
@@ -260,32 +334,51 @@ def _type_message(where: str, path: KeyPath, value: Any, expected: Any) -> str:
 _YEARS = "^(19[0-9]{2}|20[0-9]{2}|2100)"
 
 
-def _pattern_message(where: str, path: KeyPath, value: Any, pattern: str) -> str:
+def _pattern_message(where: Message | str, path: KeyPath, value: Any, pattern: str) -> Message:
     key = path[-1] if path else ""
+    shown = _show(value)
     if pattern.startswith(_YEARS):
         whole_date = pattern.endswith(")-[0-9]{2}-[0-9]{2}$")
         shape = r"[0-9]{4}-[0-9]{2}-[0-9]{2}" if whole_date else r"[0-9]{4}(-[0-9]{2}){0,2}"
         if isinstance(value, str) and re.fullmatch(shape, value):
-            return f"{where}: {_show(value)}: the year must be between 1900 and 2100"
+            return _(
+                "{where}: {value}: the year must be between 1900 and 2100", where=where, value=shown
+            )
     if pattern.startswith(_YEARS) and pattern.endswith(")-[0-9]{2}-[0-9]{2}$"):
-        return f"{where}: {_show(value)} is not a date: write YYYY-MM-DD, e.g. 2007-11-27"
+        return _(
+            "{where}: {value} is not a date: write YYYY-MM-DD, e.g. 2007-11-27",
+            where=where,
+            value=shown,
+        )
     if pattern.startswith(_YEARS):
-        return (
-            f"{where}: {_show(value)} is not a year, month or date: "
-            "write YYYY, YYYY-MM or YYYY-MM-DD"
+        return _(
+            "{where}: {value} is not a year, month or date: write YYYY, YYYY-MM or YYYY-MM-DD",
+            where=where,
+            value=shown,
         )
     if "a-z0-9" in pattern:
         from insyn.model.ids import slugify
 
         suggestion = slugify(str(value))
-        hint = f" (e.g. '{suggestion}')" if suggestion else ""
-        return (
-            f"{where}: {_show(value)} is not a valid id: use lowercase a-z, 0-9 and single "
-            f"hyphens{hint}"
+        return _(
+            "{where}: {value} is not a valid id: use lowercase a-z, 0-9 and single hyphens{hint}",
+            where=where,
+            value=shown,
+            hint=_(" (e.g. '{suggestion}')", suggestion=suggestion) if suggestion else "",
         )
     if "https?" in pattern:
-        return f"{where}: {_show(value)} must be a web address starting with https:// or http://"
-    return f"{where}: {_show(value)} does not match the expected form {pattern!r} ({key})"
+        return _(
+            "{where}: {value} must be a web address starting with https:// or http://",
+            where=where,
+            value=shown,
+        )
+    return _(
+        "{where}: {value} does not match the expected form {pattern} ({key})",
+        where=where,
+        value=shown,
+        pattern=repr(pattern),
+        key=key,
+    )
 
 
 def _show(value: Any) -> str:

@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from insyn.model.i18n import _
 from insyn.model.ids import is_valid_id, slugify
 from insyn.model.problems import Problems
-from insyn.sources.load import DECISION, PROJECT, LoadedSources, SourceCache, SourceFile
+from insyn.sources.load import DECISION, KIND_WORD, PROJECT, LoadedSources, SourceCache, SourceFile
 from insyn.sources.schema import check_structure
 from insyn.sources.yamlsource import YamlDocument
 
@@ -49,7 +50,11 @@ def validate(
             continue
         key = (source.kind, source.stem)
         if key in seen:  # only possible on case-insensitive file systems
-            problems.error(source.path, 1, f"duplicate {source.kind} id '{source.stem}'")
+            problems.error(
+                source.path,
+                1,
+                _("duplicate {kind} id '{stem}'", kind=KIND_WORD[source.kind], stem=source.stem),
+            )
             continue
         seen[key] = source.path
         cache_key = (source.kind, source.path, source.digest)
@@ -88,12 +93,16 @@ def _stem_ok(source: SourceFile, problems: Problems) -> bool:
     if is_valid_id(source.stem):
         return True
     suggestion = slugify(source.stem)
-    hint = f": rename it to '{suggestion}.md'" if suggestion else ""
+    hint = _(": rename it to '{suggestion}.md'", suggestion=suggestion) if suggestion else ""
     problems.error(
         source.path,
         1,
-        f"file name '{source.stem}.md' is not a valid id (lowercase a-z, 0-9 and single "
-        f"hyphens, at most 80 characters){hint}",
+        _(
+            "file name '{stem}.md' is not a valid id (lowercase a-z, 0-9 and single hyphens, at "
+            "most 80 characters){hint}",
+            stem=source.stem,
+            hint=hint,
+        ),
     )
     return False
 
@@ -105,7 +114,7 @@ def _decision_dates_ok(source: SourceFile, problems: Problems) -> bool:
         problems.error(
             source.path,
             source.line(),
-            "missing 'meeting' (YYYY-MM-DD) or 'year': a decision needs one of them",
+            _("missing 'meeting' (YYYY-MM-DD) or 'year': a decision needs one of them"),
         )
         return False
     if (
@@ -118,9 +127,13 @@ def _decision_dates_ok(source: SourceFile, problems: Problems) -> bool:
         problems.error(
             source.path,
             source.line("year"),
-            f"year {year} does not match the meeting date {meeting}: remove 'year' (the "
-            "meeting date gives it), or explain in 'notes' why the date as written is wrong "
-            f"and the decision is filed under {year}",
+            _(
+                "year {year} does not match the meeting date {meeting}: remove 'year' (the "
+                "meeting date gives it), or explain in 'notes' why the date as written is wrong "
+                "and the decision is filed under {year}",
+                year=year,
+                meeting=meeting,
+            ),
         )
         return False
     return True
@@ -140,8 +153,11 @@ def _source_ok(source: SourceFile, problems: Problems) -> bool:
         problems.error(
             source.path,
             source.line("source"),
-            f"source: '{value}' must be a web address (https://...) or a file under assets/, "
-            "e.g. assets/dokument/beslut.pdf",
+            _(
+                "source: '{value}' must be a web address (https://...) or a file under assets/, "
+                "e.g. assets/dokument/beslut.pdf",
+                value=value,
+            ),
         )
         return False
     return True
@@ -160,7 +176,11 @@ def _project_dates_ok(source: SourceFile, problems: Problems) -> bool:
             if len(parts) == 3:
                 dt.date(*parts)
         except ValueError:
-            problems.error(source.path, source.line(key), f"{key}: '{value}' is not a real date")
+            problems.error(
+                source.path,
+                source.line(key),
+                _("{key}: '{value}' is not a real date", key=key, value=value),
+            )
             ok = False
     return ok
 
@@ -173,7 +193,7 @@ def _validate_organisations(
         return
     shown = sources.organisations_path
     if document.data is None:
-        problems.error(shown, 1, "no organisations: the file must be a list of organisations")
+        problems.error(shown, 1, _("no organisations: the file must be a list of organisations"))
         return
     if not isinstance(document.data, list):
         check_structure("organisations", document.data, shown, document.line_of, problems)
@@ -198,7 +218,11 @@ def _validate_organisations(
             problems.error(
                 shown,
                 document.line_of((index, "id")),
-                f"duplicate organisation id '{org_id}' (first at line {first_line[org_id]})",
+                _(
+                    "duplicate organisation id '{org_id}' (first at line {first})",
+                    org_id=org_id,
+                    first=first_line[org_id],
+                ),
             )
             continue
         first_line[org_id] = document.line_of((index, "id"))

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from insyn.model import KeyPath
+from insyn.model.i18n import Message, _
 
 _Base: type[yaml.SafeLoader]
 try:
@@ -86,7 +87,7 @@ _UNUSUAL: Any = object()
 class YamlError(Exception):
     """A YAML problem at a 1-based line of the file it came from."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: Message) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
@@ -115,7 +116,8 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         # PyYAML's reader reports these at the start of the text, not where they are.
         line = text.count("\n", 0, raw.start()) + first_line
         raise YamlError(
-            line, f"text contains the control character U+{ord(raw.group()):04X}: remove it"
+            line,
+            _("text contains the control character U+{code:04X}: remove it", code=ord(raw.group())),
         )
     loader = _Loader(text)
     try:
@@ -124,9 +126,11 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else offset
-            raise YamlError(line, f"invalid YAML: {_describe(exc, offset)}") from None
+            raise YamlError(
+                line, _("invalid YAML: {describe}", describe=_describe(exc, offset))
+            ) from None
         except yaml.YAMLError as exc:
-            raise YamlError(offset, f"invalid YAML: {exc}") from None
+            raise YamlError(offset, _("invalid YAML: {exc}", exc=str(exc))) from None
         if node is None:
             return YamlDocument(None, {(): offset})
         lines: dict[KeyPath, int] = {(): node.start_mark.line + offset}
@@ -138,9 +142,11 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + offset if mark else offset
-            raise YamlError(line, f"invalid YAML: {_describe(exc, offset)}") from None
+            raise YamlError(
+                line, _("invalid YAML: {describe}", describe=_describe(exc, offset))
+            ) from None
         except (yaml.YAMLError, ValueError, TypeError, IndexError) as exc:
-            raise YamlError(offset, f"invalid YAML: {exc}") from None
+            raise YamlError(offset, _("invalid YAML: {exc}", exc=str(exc))) from None
         return YamlDocument(data, lines)
     finally:
         loader.dispose()
@@ -170,25 +176,35 @@ def _walk(
     count[0] += 1
     line = node.start_mark.line + offset
     if count[0] > MAX_NODES:
-        raise YamlError(line, f"YAML too large: more than {MAX_NODES} values (an alias bomb?)")
+        raise YamlError(
+            line, _("YAML too large: more than {limit} values (an alias bomb?)", limit=MAX_NODES)
+        )
     if depth > MAX_DEPTH:
-        raise YamlError(line, f"YAML nested deeper than {MAX_DEPTH} levels")
+        raise YamlError(line, _("YAML nested deeper than {limit} levels", limit=MAX_DEPTH))
     tag = node.tag
     if tag not in _ALLOWED_TAGS:
         shown = tag.replace("tag:yaml.org,2002:", "!!")
-        raise YamlError(line, f"the tag {shown} is not allowed: write text, numbers, lists")
+        raise YamlError(
+            line, _("the tag {shown} is not allowed: write text, numbers, lists", shown=shown)
+        )
     if isinstance(node, yaml.ScalarNode):
         value = node.value
         bad = _UNWRITABLE.search(value)
         if bad:
             raise YamlError(
-                line, f"text contains the control character U+{ord(bad.group()):04X}: remove it"
+                line,
+                _(
+                    "text contains the control character U+{code:04X}: remove it",
+                    code=ord(bad.group()),
+                ),
             )
         if tag == _STR:
             return value
         if tag == _BOOL:
             if value.lower() not in _BOOLEANS:
-                raise YamlError(line, f"'{value}' is not a yes or no: write true or false")
+                raise YamlError(
+                    line, _("'{value}' is not a yes or no: write true or false", value=value)
+                )
             return _BOOLEANS[value.lower()]
         if tag == _NULL:
             return None
@@ -196,7 +212,7 @@ def _walk(
             if _PLAIN_INT.fullmatch(value):
                 return int(value)
             if not value.replace("_", "").lstrip("+-"):
-                raise YamlError(line, f"'{value}' is not a number")
+                raise YamlError(line, _("'{value}' is not a number", value=value))
         return value  # a number in another notation stays as written (`_number_as_written`)
     mapping_node = isinstance(node, yaml.MappingNode)
     # An alias (PyYAML gives the same object for both), or `!!seq {}`: PyYAML's to make.
@@ -210,10 +226,14 @@ def _walk(
             key_line = key_node.start_mark.line + offset
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in _TEXT_KEY_TAGS:
                 raise YamlError(
-                    key_line, f"key '{key}' must be text: write a name, or put it in quotes"
+                    key_line,
+                    _("key '{key}' must be text: write a name, or put it in quotes", key=key),
                 )
             if key in keys and key != "<<":
-                raise YamlError(key_line, f"duplicate key '{key}' (first at line {keys[key]})")
+                raise YamlError(
+                    key_line,
+                    _("duplicate key '{key}' (first at line {first})", key=key, first=keys[key]),
+                )
             keys[key] = key_line
             lines[(*path, key)] = key_line
             value = _walk(value_node, (*path, key), lines, offset, count, depth + 1, seen)
