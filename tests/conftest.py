@@ -51,6 +51,7 @@ def swedish(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     use_language("en")
 
+
 DEFAULT_ORGANISATIONS: list[dict[str, Any]] = [
     {
         "id": "hasselby-vallingby",
@@ -147,9 +148,12 @@ class Corpus:
             "title": f"Beslut {id}",
             "district": "hasselby-vallingby",
             "meeting": "2007-11-27",
-            "kind": "application",
+            "kind": "other",
         }
         data.update(front)
+        # Who signed is asked of every published decision (a warning otherwise); it goes
+        # last, so the keys a test gives keep their lines.
+        data.setdefault("signed_by", [{"name": "Anna Andersson", "title": "Enhetschef"}])
         data = {k: v for k, v in data.items() if v is not None}
         return self.raw(f"decisions/{id}.md", front_matter(data, body))
 

@@ -389,7 +389,7 @@ def test_calendars_are_what_icalendar_writes(corpus: Corpus) -> None:
     ):
         assert decision.meeting is not None
         url = f"{BASE}/beslut/{decision.id}/"
-        kind = "Ansökan" if decision.kind == "application" else "Redovisning"
+        kind = {"application": "Ansökan", "report": "Redovisning", "other": "Övrigt"}[decision.kind]
         summary = f"{district.label}: {decision.title}"
         description = f"{kind} i {district.name}. {url}"
         events.append((f"beslut-{decision.id}@{host}", decision.meeting, summary, description, url))

@@ -46,6 +46,8 @@ def find_quality_issues(content: LinkedContent) -> list[Finding]:
         findings += _decision_district_active(decision, content)
         findings += _funding_project_listed(decision)
         findings += _repeated_lines("decision", decision)
+        findings += _decision_unsigned(decision)
+        findings += _application_amounts(decision)
     now = today()
     for project in content.projects.values():
         findings += _project_period(project)
@@ -67,6 +69,9 @@ CODES = (
     "line-declared-twice",
     "status-out-of-date",
     "line-repeated",
+    "no-signatories",
+    "application-without-amount",
+    "amount-unknown",
 )
 
 STATUS_WORDS = {"planned": "planerat", "ongoing": "pågående"}
@@ -347,4 +352,68 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
                         "line-declared-twice",
                     )
                 )
+    return findings
+
+
+def _decision_unsigned(decision: Decision) -> list[Finding]:
+    """A decision whose report names no one who signed it: the reader cannot tell who
+    stands behind the proposal (the source almost always says; the file left it out)."""
+    if decision.signed_by:
+        return []
+    return [
+        Finding(
+            decision.origin.path,
+            decision.origin.line("signed_by"),
+            _(
+                "no one is named in 'signed_by': add who signed the report, as the "
+                "document gives them"
+            ),
+            "decision",
+            decision.id,
+            "Beslutet anger inte vem som undertecknade tjänsteutlåtandet.",
+            "no-signatories",
+        )
+    ]
+
+
+def _application_amounts(decision: Decision) -> list[Finding]:
+    """An application whose sum applied for is not on the site: totals of applied money,
+    and the comparison of applied with granted, would leave it out without saying so."""
+    if decision.kind != "application":
+        return []
+    applied = [ln for ln in decision.funding if ln.status == "applied"]
+    findings = []
+    if not any(ln.amount is not None for ln in applied):
+        findings.append(
+            Finding(
+                decision.origin.path,
+                decision.origin.line("funding"),
+                _(
+                    "the application has no funding line with the sum applied for: add one "
+                    "(status: applied, amount in kronor) as the document gives it"
+                ),
+                "decision",
+                decision.id,
+                "Ansökan har ingen finansieringsrad med det sökta beloppet.",
+                "application-without-amount",
+            )
+        )
+    for line in decision.funding:
+        if line.amount is None:
+            findings.append(
+                Finding(
+                    decision.origin.path,
+                    line.line,
+                    _(
+                        "funding[{index}] has no amount: the sum is not counted in any total; "
+                        "add it from the document, or explain in 'notes' why it is unknown",
+                        index=line.index,
+                    ),
+                    "decision",
+                    decision.id,
+                    f"Finansieringsrad {line.index + 1} saknar belopp och räknas inte in i "
+                    "några summor.",
+                    "amount-unknown",
+                )
+            )
     return findings

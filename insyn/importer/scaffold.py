@@ -15,6 +15,7 @@ from typing import Any
 from insyn.model.i18n import _
 from insyn.model.ids import slugify
 from insyn.model.problems import ERROR, did_you_mean, problem_line
+from insyn.sources.finished import PLACEHOLDERS
 from insyn.sources.load import ORGANISATIONS, display, read_organisations
 from insyn.sources.schema import load_schema
 from insyn.sources.yamlsource import YamlError
@@ -130,7 +131,7 @@ notes: []  # {d("notes")}
 tags: []  # {d("tags")}
 draft: true  # {d("draft")}
 ---
-Beskriv projektet här.
+{PLACEHOLDERS[0]}
 """
 
 

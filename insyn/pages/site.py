@@ -88,7 +88,7 @@ class SiteView:
         self.settings = graph.settings
         self.assets = assets
         self._findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-        for finding in sorted(findings, key=lambda f: (f.path, f.line, f.message)):
+        for finding in sorted(findings, key=lambda f: (f.path, f.line, f.message.msgid, f.public)):
             self._findings[(finding.entity_kind, finding.entity_id)].append(finding)
         self._markdown: BodyRenderer = bodies or MarkdownRenderer()
 

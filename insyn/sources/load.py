@@ -17,6 +17,7 @@ from typing import Any
 from insyn.model.i18n import _
 from insyn.model.problems import Problem, Problems
 from insyn.sources.files import UnsafeFile, read_project_file, read_project_text, stamp
+from insyn.sources.finished import check_finished
 from insyn.sources.yamlsource import YamlDocument, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -346,6 +347,8 @@ def _parse_content(
             _("front matter must be a mapping of keys to values, not {what}", what=what),
         )
         return None
+    if front.data.get("draft") is not True:
+        check_finished(shown, front_text, front_line, body, body_line, problems)
     return SourceFile(kind, shown, path.stem, front, body, body_line, digest)
 
 

@@ -146,11 +146,16 @@ def generate(n: int, root: Path, seed: int = 1) -> Path:
                     "status": status,
                 }
             )
+        kind = rng.choice(KINDS)
+        if kind == "application":
+            # an application states the sum applied for (check warns otherwise)
+            lines[0] = {**lines[0], "from": rng.choice(funders), "status": "applied"}
         data = {
             "title": f"Syntetiskt beslut {i:06d} om {rng.choice(WORDS)} och {rng.choice(WORDS)}",
             "district": district,
             "meeting": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "kind": rng.choice(KINDS),
+            "kind": kind,
+            "signed_by": [{"name": f"{rng.choice(WORDS).capitalize()} Andersson"}],
             "proposals": [paragraph(rng, 12)],
             "projects": [project],
             "funding": lines,
