@@ -426,7 +426,7 @@ def import_with_peak(root: Path, source: Path) -> tuple[int, list[str], int]:
         capture_output=True,
         text=True,
         timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "INSYN_LANG": "en"},
     )
     *errors, peak = result.stderr.splitlines()
     return result.returncode, errors, int(peak)

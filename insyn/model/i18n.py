@@ -123,7 +123,9 @@ def translations(language: str) -> gettext.NullTranslations:
     po, mo = folder.joinpath(f"{DOMAIN}.po"), folder.joinpath(f"{DOMAIN}.mo")
     if mo.is_file() and (not po.is_file() or _mtime(mo) >= _mtime(po)):
         return gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
-    return gettext.GNUTranslations(io.BytesIO(compile_catalogue(po.read_bytes())))
+    if po.is_file():
+        return gettext.GNUTranslations(io.BytesIO(compile_catalogue(po.read_bytes())))
+    return gettext.NullTranslations()  # no catalogue installed: the English ids
 
 
 def compile_catalogue(po_bytes: bytes) -> bytes:
