@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import signal
 import socket
@@ -110,10 +111,14 @@ def test_serve_shows_edits_errors_and_recovers(served: tuple[Corpus, str]) -> No
     wait_for(page, lambda code, body: code == 200 and "Samtalsgrupper för alla" in body)
 
     corpus.decision("2007-samtal", title="Trasig", district="hasselby-valingby")
-    status, text = wait_for(page, lambda code, body: "Bygget misslyckades" in body)
+    status, text = wait_for(page, lambda code, body: "Build failed" in body)
     assert status == 500
-    assert "2007-samtal.md:3" in text
-    assert "did you mean &#x27;hasselby-vallingby&#x27;?" in text
+    # what the terminal prints, word for word, and the line of the file it names
+    assert (
+        "<code>content/decisions/2007-samtal.md:3: error: district: unknown organisation"
+        " &#x27;hasselby-valingby&#x27; (did you mean &#x27;hasselby-vallingby&#x27;?)"
+    ) in text
+    assert "<pre>    3 | district: hasselby-valingby</pre>" in text
 
     corpus.decision("2007-samtal", title="Lagad igen")
     wait_for(page, lambda code, body: code == 200 and "Lagad igen" in body)
@@ -151,7 +156,9 @@ from tests.test_incremental import EDITS, clean_build, tree  # noqa: E402
 def serve_options() -> ServeOptions:
     from insyn.cli import BuildOptions
 
-    return ServeOptions(BuildOptions(Path("content"), Path("data"), Path("_site"), search=False))
+    return ServeOptions(
+        BuildOptions(Path("content"), Path("data"), Path("_site"), quiet=True, search=False)
+    )
 
 
 @pytest.fixture
@@ -658,3 +665,35 @@ def test_serve_shows_a_failure_to_write_as_the_terminal_does(  # type: ignore[no
     server.on_change({EVERYTHING})
     assert server.error_page is None
     assert tree(corpus.out) == clean_build()
+
+
+def test_the_error_page_says_what_check_says_in_swedish(
+    corpus: Corpus, swedish: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the run's language (Swedish by default), each problem exactly as `check` prints
+    it, with its line of the file; a line of a file outside the project is not shown."""
+    from insyn.commands import build_site
+    from insyn.options import BuildOptions
+    from insyn.serve.app import error_page
+
+    corpus.decision("a", district="hasselby-valingby", meeting="2007-13-01")
+    monkeypatch.chdir(corpus.root)
+    report = build_site(
+        BuildOptions(Path("content"), Path("data"), Path("_site"), quiet=True, search=False)
+    )
+    assert not report.built
+    page = error_page(report).decode()
+    checked = subprocess.run(
+        [sys.executable, str(ROOT / "site.py"), "check"],
+        cwd=corpus.root,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    ).stdout.splitlines()
+    assert '<html lang="sv">' in page and "<h1>Bygget misslyckades</h1>" in page
+    for line in checked[:-1]:
+        assert f"<code>{html.escape(line)}</code>" in page
+    assert checked[0].startswith("content/decisions/a.md:3: error: district: okänd organisation")
+    assert "<pre>    3 | district: hasselby-valingby</pre>" in page
+    assert "<pre>    4 | meeting: &#x27;2007-13-01&#x27;</pre>" in page
+    assert f"<p>{checked[-1]}</p>" in page  # "2 fel, 0 varningar i 3 filer"

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from insyn.commands import BuildReport
+from insyn.model.i18n import _, current_language
 from insyn.model.problems import summary
+from insyn.sources.files import UnsafeFile, read_project_file
+from insyn.sources.load import MAX_FILE_BYTES
 
 WAIT_SECONDS = 60.0
 #: The Host names the preview always answers: what a browser sends for the loopback.
@@ -180,24 +183,49 @@ def _read(target: Path) -> bytes | None:
 
 
 def error_page(report: BuildReport) -> bytes:
-    """A readable page listing every problem of a failed build, in Swedish."""
+    """A readable page listing every problem of a failed build: each as the terminal prints
+    it (`path:line: error: message`, in the run's language), with the text of that line of
+    the file under it, so the page and `check` never say different things."""
     problems = report.result.problems
-    items = "\n".join(
-        f"<li><code>{html.escape(p.path)}:{p.line}</code> "
-        f"<strong>{'fel' if p.severity == 'error' else 'varning'}:</strong> "
-        f"{html.escape(p.message)}</li>"
-        for p in problems
-    )
+    items = []
+    for problem in problems:
+        shown = f"<code>{html.escape(str(problem))}</code>"
+        quoted = _line_of(problem.path, problem.line)
+        if quoted is not None:
+            shown += f"\n<pre>{problem.line:>5} | {html.escape(quoted)}</pre>"
+        items.append(f"<li>{shown}</li>")
+    title = html.escape(_("Build failed").text())
+    intro = _("The content has errors. Fix them and save: this page reloads by itself.").text()
     text = f"""<!doctype html>
-<html lang="sv"><head><meta charset="utf-8">
+<html lang="{current_language()}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Bygget misslyckades</title>
+<title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#1b1b1b}}h1{{color:#a4000f}}li{{margin:.5rem 0}}code{{background:#f3f3f3;
-padding:.1rem .3rem}}</style></head>
-<body><main><h1>Bygget misslyckades</h1>
-<p>Innehållet har fel. Rätta dem och spara, så laddas sidan om automatiskt.</p>
+line-height:1.5;color:#1b1b1b}}h1{{color:#a4000f}}li{{margin:.75rem 0}}code{{background:#f3f3f3;
+padding:.1rem .3rem;white-space:pre-wrap;overflow-wrap:anywhere}}pre{{margin:.25rem 0 0;
+padding:.25rem .5rem;background:#f3f3f3;border-left:3px solid #a4000f;overflow-x:auto}}</style>
+</head>
+<body><main><h1>{title}</h1>
+<p>{html.escape(intro)}</p>
 <p>{html.escape(summary(problems, report.result.file_count))}</p>
-<ol>{items}</ol></main></body></html>
+<ol>{"".join(items)}</ol></main></body></html>
 """
     return text.encode("utf-8")
+
+
+#: A line longer than this is quoted cut short: the page shows where, the editor the rest.
+QUOTE_CHARS = 300
+
+
+def _line_of(path: str, number: int) -> str | None:
+    """Line `number` of the file `path` (as the problem names it, from the folder serve
+    runs in), or None when there is no such file or line (the problem is not in a file)."""
+    try:
+        data = read_project_file(Path(path), Path.cwd(), MAX_FILE_BYTES)
+    except (UnsafeFile, OSError, ValueError):
+        return None  # not a file of the project: nothing of it is shown
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    return line if len(line) <= QUOTE_CHARS else line[:QUOTE_CHARS] + "…"
