@@ -305,3 +305,59 @@ def test_fast_validator_agrees_on_every_field_of_every_example(kind: str) -> Non
                 assert fast_validator(kind).is_valid(document) == expected, (path, value)
                 checked += 1
     assert checked > 100
+
+
+def _property_validator(schema_name: str, node: dict[str, Any]) -> Draft202012Validator:
+    """A validator of one property's schema, its `$ref`s resolved against the shipped files
+    (a reference within its own file, `#/$defs/...`, named with that file)."""
+    from insyn.sources.schema import _registry
+
+    def absolute(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: (schema_name + v if k == "$ref" and v.startswith("#") else absolute(v))
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [absolute(v) for v in value]
+        return value
+
+    return Draft202012Validator(absolute(node), registry=_registry())
+
+
+WITH_EXAMPLES = [p for p in ALL_PROPERTIES if "examples" in p[2]]
+
+
+def test_the_schemas_offer_examples_to_editors() -> None:
+    assert len(WITH_EXAMPLES) >= 12
+
+
+@pytest.mark.parametrize(
+    ("where", "schema_name", "node"), WITH_EXAMPLES, ids=[p[0] for p in WITH_EXAMPLES]
+)
+def test_every_example_is_a_valid_value(where: str, schema_name: str, node: dict[str, Any]) -> None:
+    """What an editor offers to complete with passes `check`."""
+    validator = _property_validator(schema_name, node)
+    for example in node["examples"]:
+        assert list(validator.iter_errors(example)) == [], (where, example)
+
+
+ENUMS_DESCRIBED = [
+    (where, node)
+    for where, _name, node in (
+        (f"{w}{suffix}", n, resolve(n, child)[1])
+        for w, n, prop in ALL_PROPERTIES
+        for suffix, child in (("", prop), (".items", prop.get("items", {})))
+    )
+    if "enum" in node
+]
+
+
+@pytest.mark.parametrize(("where", "node"), ENUMS_DESCRIBED, ids=[e[0] for e in ENUMS_DESCRIBED])
+def test_every_enum_has_a_swedish_description_per_value(where: str, node: dict[str, Any]) -> None:
+    """VS Code shows `enumDescriptions` beside each value as staff type it."""
+    if where.startswith("site.schema.json"):
+        pytest.skip("the site's settings are described in their description")
+    descriptions = node.get("enumDescriptions")
+    assert descriptions is not None and len(descriptions) == len(node["enum"]), where
+    assert all(d and not ENGLISH.search(d) for d in descriptions), descriptions

@@ -67,7 +67,10 @@ def _rows(schema: dict[str, Any], common: dict[str, Any], prefix: str = "") -> l
         prop = _resolve(raw, common)
         name = f"{prefix}{key}"
         must = "ja" if key in required else "nej"
-        description = str(prop.get("description", "")).replace("|", "\\|")
+        description = str(prop.get("description", ""))
+        if examples := prop.get("examples"):
+            description += " Exempel: " + ", ".join(f"`{e}`" for e in examples) + "."
+        description = description.replace("|", "\\|")
         rows.append(f"| `{name}` | {must} | {_kind(prop, common)} | {description} |")
         items = _resolve(prop.get("items", {}), common) if prop.get("type") == "array" else None
         if items and items.get("type") == "object":
