@@ -82,7 +82,7 @@ def quality_page(entity: None, site: SiteView) -> QualityPage:
         title="Möjliga fel i underlaget",
         breadcrumbs=[HOME, ("Möjliga fel i underlaget", QUALITY_URL)],
         section="",
-        description="Uppgifter i källorna som inte stämmer med varandra, "
+        description="Uppgifter i källorna som saknas eller inte stämmer med varandra, "
         "hittade av Insyns automatiska kontroll.",
         groups=[(kind, [g for g in groups if g.kind == kind]) for kind in KIND_HEADINGS],
         count=sum(len(g.findings) for g in groups),

@@ -201,9 +201,10 @@ def error_page(report: BuildReport) -> bytes:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#1b1b1b}}h1{{color:#a4000f}}li{{margin:.75rem 0}}code{{background:#f3f3f3;
-padding:.1rem .3rem;white-space:pre-wrap;overflow-wrap:anywhere}}pre{{margin:.25rem 0 0;
-padding:.25rem .5rem;background:#f3f3f3;border-left:3px solid #a4000f;overflow-x:auto}}</style>
+line-height:1.5;color:#1b1b1b}}h1{{color:#a4000f}}li{{margin:.75rem 0}}code{{display:block;
+background:#f3f3f3;padding:.25rem .5rem;white-space:pre-wrap;overflow-wrap:anywhere}}
+pre{{margin:.25rem 0 0;padding:.25rem .5rem;border-left:3px solid #a4000f;white-space:pre-wrap;
+overflow-wrap:anywhere}}</style>
 </head>
 <body><main><h1>{title}</h1>
 <p>{html.escape(intro)}</p>
