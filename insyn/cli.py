@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from insyn import __version__
+from insyn.model import argwords
 from insyn.model.i18n import LANGUAGES, _, language_from, use_language
 from insyn.options import BuildOptions, CheckOptions, ServeOptions
 
@@ -35,7 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser = _Parser(
         prog="site.py",
-        description="Insyn: bygger webbplatsen om pengar mot våld i nära relationer.",
+        description=_("Insyn: builds the site on public money against domestic violence.").text(),
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"insyn {__version__}")
@@ -149,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     # The language is known before the parser is made, so that its help is in it too.
     use_language(language_from(_requested_language(arguments)))
+    argwords.install()
     args = make_parser().parse_args(arguments)
     try:
         return _dispatch(args)

@@ -361,28 +361,34 @@ def test_organisations_yaml_as_mapping(site: Corpus) -> None:
     [
         (
             "title: x\ndistrict: a: b\nkind: report\n",
-            "3: error: invalid YAML: mapping values are not allowed in this context",
+            "3: error: invalid YAML: a ':' is not allowed here: put a value that holds ': ' in "
+            "quotes, or indent the line like the keys around it",
         ),
         (
             "title: x\ndistrict: [a\nkind: report\n",
-            "4: error: invalid YAML: while parsing a flow sequence at line 3, did not find "
-            "expected ',' or ']'",
+            "4: error: invalid YAML: in the list opened with '[' (from line 3), a ',' or the "
+            "closing ']' is missing",
         ),
         (
             "title: 'unclosed\ndistrict: a\nkind: x\n",
-            "4: error: invalid YAML: while scanning a quoted scalar at line 2, found unexpected "
-            "end of stream",
+            "4: error: invalid YAML: in the value in quotes (from line 2), the closing quote is "
+            "missing",
         ),
         (
             "title: x\n  district: y\n",
-            "3: error: invalid YAML: mapping values are not allowed in this context",
+            "3: error: invalid YAML: a ':' is not allowed here: put a value that holds ': ' in "
+            "quotes, or indent the line like the keys around it",
         ),
         (
             "title: x\n- a\n",
-            "3: error: invalid YAML: while parsing a block mapping at line 2, did not find "
-            "expected key",
+            "3: error: invalid YAML: in the keys (from line 2), this line is indented unlike the "
+            "lines around it",
         ),
-        ("title: *nope\n", "2: error: invalid YAML: found undefined alias"),
+        (
+            "title: *nope\n",
+            "2: error: invalid YAML: '*' starts a reference to an anchor that does not exist: "
+            "put the value in quotes",
+        ),
         (
             "title: !!python/object/apply:os.system [echo]\n",
             "2: error: the tag !!python/object/apply:os.system is not allowed: "
@@ -401,8 +407,8 @@ def test_yaml_syntax_error_in_organisations(site: Corpus) -> None:
     )
     site.decision("a", funding=[{"from": "a", "amount": 1, "year": 2008, "status": "applied"}])
     assert problems(site) == [
-        f"{ORGS}:6: error: invalid YAML: while parsing a flow sequence at line 5, did not "
-        "find expected ',' or ']'"
+        f"{ORGS}:6: error: invalid YAML: in the list opened with '[' (from line 5), a ',' or "
+        "the closing ']' is missing"
     ]
 
 

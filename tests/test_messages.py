@@ -24,7 +24,7 @@ from tests.conftest import ROOT, Corpus
 
 POT = ROOT / "insyn" / "locale" / "insyn.pot"
 PO = ROOT / "insyn" / "locale" / "sv" / "LC_MESSAGES" / "insyn.po"
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[a-z]")
 
 
 def code_messages() -> set[str | tuple[str, ...]]:
@@ -150,6 +150,23 @@ def test_help_and_argument_errors_are_swedish(corpus: Corpus) -> None:
     shown = run(corpus, "check", "--help")
     assert "misslyckas även vid varningar" in shown.stdout
     assert "fail on warnings too" in run(corpus, "check", "--help", "--lang", "en").stdout
+
+
+def test_a_mistyped_command_is_answered_in_swedish(corpus: Corpus) -> None:
+    """argparse's own words (usage, unknown or missing arguments) come from the catalogue."""
+    typo = run(corpus, "check", "--strikt")
+    assert typo.returncode == 1
+    assert typo.stderr.splitlines()[0].startswith("användning: site.py ")
+    assert typo.stderr.splitlines()[-1] == "site.py: error: okända argument: --strikt"
+    missing = run(corpus, "new", "decision", "--title", "T")
+    assert missing.stderr.splitlines()[-1] == (
+        "site.py new decision: error: de här argumenten krävs: --district"
+    )
+    choice = run(corpus, "check", "--format", "xml", "--lang", "en")
+    assert choice.stderr.splitlines()[-1] == (
+        "site.py check: error: argument --format: invalid choice: 'xml' (choose from 'text',"
+        " 'json')"
+    )
 
 
 def test_build_and_new_speak_swedish(corpus: Corpus) -> None:

@@ -152,13 +152,82 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         loader.dispose()
 
 
-def _describe(exc: yaml.MarkedYAMLError, offset: int) -> str:
-    """PyYAML's words, with the line where an unclosed bracket or quote was opened."""
-    context = exc.context or ""
+def _describe(exc: yaml.MarkedYAMLError, offset: int) -> Message | str:
+    """What the YAML parser says, in the run's language, with the line where an unclosed
+    bracket or quote was opened."""
+    context: Message | str = _parser_words(exc.context or "")
     problem = exc.problem_mark
     if context and exc.context_mark and (problem is None or exc.context_mark.line != problem.line):
-        context += f" at line {exc.context_mark.line + offset}"
-    return ", ".join(p for p in (context, exc.problem or "") if p) or "cannot parse"
+        context = _(
+            "{context} (from line {line})", context=context, line=exc.context_mark.line + offset
+        )
+    parts = [p for p in (context, _parser_words(exc.problem or "")) if p]
+    if not parts:
+        return _("cannot parse")
+    if len(parts) == 1:
+        return parts[0]
+    return _("{context}, {problem}", context=parts[0], problem=parts[1])
+
+
+#: The parser's (libyaml's, or PyYAML's own) words for what went wrong, and ours for staff;
+#: words not listed here are shown as the parser wrote them.
+_PARSER_WORDS: list[tuple[re.Pattern[str], Message | None]] = [
+    (
+        re.compile(r"mapping values are not allowed (in this context|here)"),
+        _(
+            "a ':' is not allowed here: put a value that holds ': ' in quotes, or indent the "
+            "line like the keys around it"
+        ),
+    ),
+    (re.compile(r"while parsing a flow sequence"), _("in the list opened with '['")),
+    (re.compile(r"while parsing a flow mapping"), _("in the mapping opened with '{'")),
+    (
+        re.compile(r"(did not find )?expected ',' or '\]'.*"),
+        _("a ',' or the closing ']' is missing"),
+    ),
+    (
+        re.compile(r"(did not find )?expected ',' or '\}'.*"),
+        _("a ',' or the closing '}' is missing"),
+    ),
+    (re.compile(r"while scanning a quoted scalar"), _("in the value in quotes")),
+    (re.compile(r"found unexpected end of stream"), _("the closing quote is missing")),
+    (re.compile(r"while parsing a block mapping"), _("in the keys")),
+    (re.compile(r"while parsing a block collection"), _("in the list")),
+    (
+        re.compile(r"did not find expected key|expected <block end>, but found .*"),
+        _("this line is indented unlike the lines around it"),
+    ),
+    (
+        re.compile(r"did not find expected '-' indicator"),
+        _("a list item ('- ') was expected here: indent it like the items around it"),
+    ),
+    (re.compile(r"while scanning a simple key"), _("in a key")),
+    (re.compile(r"could not find expected ':'"), _("the ':' after the key is missing")),
+    (re.compile(r"while scanning for the next token"), _("in this line")),
+    (
+        re.compile(r"found character (.* )?that cannot start any token"),
+        _(
+            "a value cannot start with this character (such as @, ` or a tab): put the value "
+            "in quotes, and indent with spaces"
+        ),
+    ),
+    (
+        re.compile(r"found undefined alias.*"),
+        _("'*' starts a reference to an anchor that does not exist: put the value in quotes"),
+    ),
+    (re.compile(r"expected a single document in the stream"), None),
+    (
+        re.compile(r"but found another document"),
+        _("a second '---' line: the front matter ends at the first"),
+    ),
+]
+
+
+def _parser_words(words: str) -> Message | str:
+    for pattern, ours in _PARSER_WORDS:
+        if pattern.fullmatch(words):
+            return ours if ours is not None else ""
+    return words
 
 
 def _walk(
