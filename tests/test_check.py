@@ -1223,3 +1223,34 @@ def test_five_mistakes_in_one_file_are_all_reported_in_one_run(
     assert "unknown project 'okant-projekt'" in report.lines[3]
     assert "100000" in report.lines[4]
     assert report.summary.startswith("5 errors")
+
+
+def test_a_file_with_reference_errors_is_still_checked_for_quality(
+    corpus: Corpus, run_check: Check
+) -> None:
+    """A misspelt project and a meeting before the report's date, in one run: the file is
+    not published, but what it alone shows is checked with its references."""
+    decision(
+        corpus,
+        valid_with(
+            """\
+            document_date: 2007-12-01
+            projects: [okant-projekt]
+            acknowledged: [meeting-before-report]
+            """
+        ).replace("kind: other", "kind: application"),
+    )
+    report = run_check(strict=True)
+    assert report.status == 1
+    assert report.lines == [
+        f"{A}:2: warning: the application has no funding line with the sum applied for: add"
+        " one (status: applied, amount in kronor) as the document gives it"
+        " [application-without-amount]",
+        f"{A}:4: warning: the meeting (2007-11-27) is 4 days before the report's date"
+        " (2007-12-01): one of the dates is probably wrong; explain it in 'notes' and name"
+        " this code in 'acknowledged' [meeting-before-report]",
+        f"{A}:7: error: projects[0]: unknown project 'okant-projekt' (no"
+        " content/projects/okant-projekt.md)",
+    ]
+    # the acknowledged code is read from the unpublished file too
+    assert report.summary == "1 error, 2 warnings (1 explained in 'notes') in 3 files"

@@ -135,6 +135,15 @@ def _people(raw: Any, phone: bool = False) -> tuple[Person, ...]:
 
 
 def build_decision(source: SourceFile, resolver: Resolver) -> Decision | None:
+    """The decision of a file whose every reference resolves, else None (the errors said)."""
+    decision, resolved = decision_of(source, resolver)
+    return decision if resolved else None
+
+
+def decision_of(source: SourceFile, resolver: Resolver) -> tuple[Decision, bool]:
+    """The decision a (validated) file describes, and whether its references all resolve.
+    One that does not resolve is not published, but what can be checked in the file alone
+    (its dates, signatories, sums) still is, in the same run as its reference errors."""
     data = source.data
     ok = resolver.organisation(source, ("district",), data["district"], DISTRICT)
     projects = _tuple(data.get("projects"))
@@ -142,12 +151,10 @@ def build_decision(source: SourceFile, resolver: Resolver) -> Decision | None:
         ok &= resolver.content(source, ("projects", index), PROJECT, project_id)
     default_project = projects[0] if len(projects) == 1 else None
     funding, funding_ok = funding_lines(source, resolver, data["district"], default_project, None)
-    if not (ok and funding_ok):
-        return None
     meeting = _date(data.get("meeting"))
     officer = data.get("case_officer")
     outcome = data.get("outcome")
-    return Decision(
+    decision = Decision(
         id=source.stem,
         title=data["title"],
         district=data["district"],
@@ -176,6 +183,7 @@ def build_decision(source: SourceFile, resolver: Resolver) -> Decision | None:
         draft=bool(data.get("draft", False)),
         aliases=_tuple(data.get("aliases")),
     )
+    return decision, ok and funding_ok
 
 
 def build_project(source: SourceFile, resolver: Resolver) -> Project | None:
@@ -227,6 +235,8 @@ class LinkedContent:
     decisions: dict[str, Decision]
     projects: dict[str, Project]
     graph: SiteGraph | None
+    #: decisions whose references do not all resolve: checked, never published
+    unlinked: dict[str, Decision] = field(default_factory=dict)
 
     def replacing(self, entities: Iterable[Decision | Project]) -> LinkedContent:
         """The same content with these decisions and projects in place of the ones of the
@@ -270,6 +280,7 @@ def link(
     document = sources.organisations
     resolver.organisations_readable = document is not None and isinstance(document.data, list)
     decisions: dict[str, Decision] = {}
+    unlinked: dict[str, Decision] = {}
     projects: dict[str, Project] = {}
     usable = {id(source) for source in valid.files}
     for source in sources.files:
@@ -277,9 +288,8 @@ def link(
             check_references_of_broken(source, resolver)
     for source in valid.files:
         if source.kind == DECISION:
-            decision = build_decision(source, resolver)
-            if decision:
-                decisions[decision.id] = decision
+            decision, resolved = decision_of(source, resolver)
+            (decisions if resolved else unlinked)[decision.id] = decision
         else:
             project = build_project(source, resolver)
             if project:
@@ -291,7 +301,7 @@ def link(
     graph = None
     if settings is not None and not problems.errors:
         graph = make_graph(settings, organisations, decisions, projects, include_drafts)
-    return LinkedContent(organisations, decisions, projects, graph)
+    return LinkedContent(organisations, decisions, projects, graph, unlinked)
 
 
 def _check_aliases(

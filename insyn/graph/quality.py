@@ -48,6 +48,13 @@ def find_quality_issues(content: LinkedContent) -> list[Finding]:
         findings += _repeated_lines("decision", decision)
         findings += _decision_unsigned(decision)
         findings += _application_amounts(decision)
+    for decision in content.unlinked.values():
+        # what the file alone shows, beside its reference errors (it is not published);
+        # which projects its lines name waits until the names resolve
+        findings += _decision_dates(decision)
+        findings += _repeated_lines("decision", decision)
+        findings += _decision_unsigned(decision)
+        findings += _application_amounts(decision)
     now = today()
     for project in content.projects.values():
         findings += _project_period(project)
@@ -89,8 +96,9 @@ def today() -> dt.date:
 def report(findings: list[Finding], problems: Problems, content: LinkedContent) -> None:
     """Each finding as a warning with its code; one the file's `acknowledged` names (its
     `notes` explain it) is still printed, but does not fail `check --strict`."""
+    decisions = {**content.unlinked, **content.decisions}
     for finding in findings:
-        entities = content.decisions if finding.entity_kind == "decision" else content.projects
+        entities = decisions if finding.entity_kind == "decision" else content.projects
         entity = entities.get(finding.entity_id) if finding.entity_kind != "org" else None
         known = finding.code in getattr(entity, "acknowledged", ())
         problems.warning(
