@@ -19,6 +19,7 @@ from babel.numbers import format_decimal, get_group_symbol
 from jinja2 import Environment
 
 from insyn.model import PartialDate
+from insyn.model.phone import tel_uri
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -212,6 +213,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "project_status_word": project_status_word,
     "organisation_type_word": organisation_type_word,
     "count": count,
+    "tel_uri": tel_uri,
 }
 
 
