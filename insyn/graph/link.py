@@ -100,6 +100,7 @@ def build_settings(valid: ValidSources, path: str) -> SiteSettings | None:
         accessibility_assessed=_date(data.get("accessibility_assessed")),
         statement_updated=_date(data.get("statement_updated")),
         accessibility_issues=_tuple(data.get("accessibility_issues")),
+        quick_exit_url=data.get("quick_exit_url", SiteSettings.quick_exit_url),
     )
 
 

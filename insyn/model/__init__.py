@@ -251,3 +251,6 @@ class SiteSettings:
     accessibility_assessed: dt.date | None = None
     statement_updated: dt.date | None = None
     accessibility_issues: tuple[str, ...] = ()
+    #: where "Lämna sidan snabbt" leads: a neutral site (GOV.UK's "Exit this page" leads to
+    #: a weather forecast too)
+    quick_exit_url: str = "https://www.smhi.se/"
