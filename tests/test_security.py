@@ -415,3 +415,31 @@ def test_long_cache_only_for_fingerprinted_assets(built: Path) -> None:
             assert cache is None, url  # Netlify's default: public, max-age=0, must-revalidate
     assert headers_for("/assets/dokument/beslut.pdf").get("Cache-Control") is None
     assert headers_for("/beslut/x/").get("Cache-Control") is None
+
+
+#: What each kind of file is served as (the extension alone would make a feed plain XML)
+CONTENT_TYPES = {
+    "feed.xml": "application/atom+xml; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+}
+
+
+def test_feeds_calendars_and_csv_are_served_with_their_content_types(built: Path) -> None:
+    served: dict[str, int] = dict.fromkeys(CONTENT_TYPES, 0)
+    for path in sorted(p for p in built.rglob("*") if p.is_file()):
+        url = "/" + path.relative_to(built).as_posix()
+        kind = next((k for k in CONTENT_TYPES if url.endswith(k)), None)
+        given = headers_for(url).get("Content-Type")
+        if kind is None:
+            assert given is None, url  # Netlify's own type, from the extension
+            continue
+        assert given == CONTENT_TYPES[kind], url
+        served[kind] += 1
+    assert all(served.values()), served
+    assert headers_for("/sitemap.xml").get("Content-Type") is None
+
+
+def test_no_other_site_may_embed_the_files() -> None:
+    for path in ("/", "/data/finansiering.csv", "/assets/insyn.0123456789.css", "/feed.xml"):
+        assert headers_for(path)["Cross-Origin-Resource-Policy"] == "same-origin"

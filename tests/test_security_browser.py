@@ -70,12 +70,18 @@ class _NetlifyHandler(http.server.SimpleHTTPRequestHandler):
         ".wasm": "application/wasm",
     }
 
+    def guess_type(self, path: Any) -> str:
+        """The Content-Type a rule of netlify.toml gives, else the extension's."""
+        given = headers_for(self.path.split("?", 1)[0]).get("Content-Type")
+        return given or super().guess_type(path)
+
     def end_headers(self) -> None:
         path = self.path.split("?", 1)[0]
         headers = headers_for(path)
         headers.setdefault("Cache-Control", "public, max-age=0, must-revalidate")
         for name, value in headers.items():
-            self.send_header(name, value)
+            if name != "Content-Type":  # sent once, by guess_type's answer
+                self.send_header(name, value)
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
