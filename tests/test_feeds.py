@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from icalendar import Calendar, Event, vText
 from insyn.build.render import environment, render_page
 from insyn.model import Organisation
 from insyn.pages import feeds
-from insyn.pages.choices import entry_date
+from insyn.pages.lists import by_publication
 from insyn.pages.plan import plan_pages
 from insyn.pages.site import SiteView
 from insyn.pipeline import read_site
@@ -28,6 +30,8 @@ from tests.test_trails import HOSTILE, write_money_corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://insyn.example.se"
+#: the day the tests build on (`tests/conftest.TEST_TODAY`), as a feed writes it
+TODAY = "2025-01-01T00:00:00Z"
 
 
 @pytest.fixture
@@ -53,11 +57,12 @@ def entries(path: Path) -> tuple[ET.Element, list[tuple[str | None, str | None, 
 
 def test_district_feed_has_every_decision_newest_first(money_site: Path) -> None:
     feed, found = entries(money_site / "stadsdelar/skarholmen/feed.xml")
+    # outside git, every file is as new as the build (the tests' day): newest meeting first
     assert found == [
-        (f"{BASE}/beslut/d3/", "2010-01-01T00:00:00Z", f"{BASE}/beslut/d3/"),
-        (f"{BASE}/beslut/d2/", "2009-05-01T00:00:00Z", f"{BASE}/beslut/d2/"),
+        (f"{BASE}/beslut/d3/", TODAY, f"{BASE}/beslut/d3/"),
+        (f"{BASE}/beslut/d2/", TODAY, f"{BASE}/beslut/d2/"),
     ]
-    assert feed.findtext(f"{ATOM}updated") == "2010-01-01T00:00:00Z"
+    assert feed.findtext(f"{ATOM}updated") == TODAY
     assert feed.findtext(f"{ATOM}id") == f"{BASE}/stadsdelar/skarholmen/"
     assert "Skärholmens stadsdelsnämnd" in (feed.findtext(f"{ATOM}title") or "")
     self_link = [k for k in feed.findall(f"{ATOM}link") if k.attrib["rel"] == "self"]
@@ -69,10 +74,10 @@ def test_district_feed_has_every_decision_newest_first(money_site: Path) -> None
 def test_funder_feed_has_every_decision_involving_it(money_site: Path) -> None:
     feed, found = entries(money_site / "finansiarer/lansstyrelsen/feed.xml")
     assert [(e[0], e[1]) for e in found] == [
-        (f"{BASE}/beslut/d2/", "2009-05-01T00:00:00Z"),
-        (f"{BASE}/beslut/d1/", "2008-03-01T00:00:00Z"),
+        (f"{BASE}/beslut/d2/", TODAY),
+        (f"{BASE}/beslut/d1/", TODAY),
     ]
-    assert feed.findtext(f"{ATOM}updated") == "2009-05-01T00:00:00Z"
+    assert feed.findtext(f"{ATOM}updated") == TODAY
     _, found = entries(money_site / "finansiarer/socialstyrelsen/feed.xml")
     assert [e[0] for e in found] == [f"{BASE}/beslut/d2/"]
     # A draft is never in a feed.
@@ -189,7 +194,11 @@ def test_json_ld_survives_a_hostile_name(money_site: Path) -> None:
     assert "<script>alert(1)" not in raw
     opened = re.findall(r"<script\b", raw)
     closed = re.findall(r"</script>", raw)
-    assert len(opened) == len(closed) == 1
+    # the JSON-LD, and the quick exit's script every page loads: no element ended early
+    assert len(opened) == len(closed) == 2
+    assert (
+        len(re.findall(r'<script src="/assets/lamna\.[0-9a-f]{10}\.js" defer></script>', raw)) == 1
+    )
     (data,) = json_ld(money_site / "projekt/p1/index.html")
     assert data["@graph"][0]["fundedItem"][1]["name"] == HOSTILE
 
@@ -368,7 +377,7 @@ def test_org_feeds_are_what_the_site_feed_template_writes(corpus: Corpus) -> Non
         assert isinstance(planned.entity, Organisation)
         context = feeds.org_feed(planned.entity, site).variables()
         decisions = site.decisions(feeds._involving(site.graph, planned.entity))
-        context["entries"] = [(d, entry_date(d)) for d in decisions]
+        context["entries"] = by_publication(site, decisions)
         expected = layout.render(page=planned, **context).encode("utf-8")
         for _ in range(2):  # the second time, every entry is one made before
             assert render_page(planned, site, env.get_template("org_feed.xml")) == expected
@@ -413,3 +422,65 @@ def test_an_edited_decision_or_district_gets_a_new_entry(corpus: Corpus) -> None
     after = feeds.org_feed(site.org("skarholmen"), site).entries
     assert "Ny titel" in after and "Ansökan utan projekt" not in after
     assert "i Nytt namn," in after and "Skär&lt;holmens&gt;" not in after
+
+
+def _commit(root: Path, message: str, when: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "Redaktör",
+        "GIT_AUTHOR_EMAIL": "redaktor@example.se",
+        "GIT_COMMITTER_NAME": "Redaktör",
+        "GIT_COMMITTER_EMAIL": "redaktor@example.se",
+    }
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-qm", message], cwd=root, check=True, env=env)
+
+
+def test_feeds_follow_publication_not_meeting_dates(corpus: Corpus) -> None:
+    """An old decision added today is the newest entry; an edit moves an entry up; the
+    meeting date stays in the entry's text."""
+    subprocess.run(["git", "init", "-q"], cwd=corpus.root, check=True)
+    corpus.decision("ny", title="Nytt beslut", meeting="2024-05-02")
+    _commit(corpus.root, "Nytt beslut", "2024-06-01T10:00:00+02:00")
+    corpus.decision("rattad", title="Beslut som rättas", meeting="2023-03-01")
+    _commit(corpus.root, "Beslut som rättas", "2024-06-02T10:00:00+02:00")
+    corpus.decision("gammalt", title="Gammalt beslut", meeting="2007-11-27")
+    _commit(corpus.root, "Ett beslut från 2007 läggs in", "2024-07-01T09:30:00+02:00")
+    corpus.decision("rattad", title="Beslut som rättats", meeting="2023-03-01")
+    _commit(corpus.root, "Rättelse", "2024-08-15T16:00:00+02:00")
+    result = corpus.run("build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    for path in ("feed.xml", "stadsdelar/hasselby-vallingby/feed.xml"):
+        feed = ET.parse(corpus.out / path).getroot()
+        found = [
+            (
+                (e.findtext(f"{ATOM}id") or "").rsplit("/", 2)[-2],
+                e.findtext(f"{ATOM}published"),
+                e.findtext(f"{ATOM}updated"),
+                e.findtext(f"{ATOM}summary"),
+            )
+            for e in feed.findall(f"{ATOM}entry")
+        ]
+        assert found == [
+            (
+                "rattad",
+                "2024-06-02T08:00:00Z",
+                "2024-08-15T14:00:00Z",
+                "Övrigt i Hässelby-Vällingby stadsdelsnämnd, 1 mars 2023.",
+            ),
+            (
+                "gammalt",
+                "2024-07-01T07:30:00Z",
+                "2024-07-01T07:30:00Z",
+                "Övrigt i Hässelby-Vällingby stadsdelsnämnd, 27 november 2007.",
+            ),
+            (
+                "ny",
+                "2024-06-01T08:00:00Z",
+                "2024-06-01T08:00:00Z",
+                "Övrigt i Hässelby-Vällingby stadsdelsnämnd, 2 maj 2024.",
+            ),
+        ], path
+        assert feed.findtext(f"{ATOM}updated") == "2024-08-15T14:00:00Z"

@@ -191,6 +191,11 @@ def unknown_lines(value: int, status: str) -> str:
     return f"{count(value, one, many)} med okänt belopp"
 
 
+def atom_time(moment: dt.datetime) -> str:
+    """A date-time as feeds write it (RFC 3339, in UTC): `2026-12-07T14:03:00Z`."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def count(value: int, one: str, many: str) -> str:
     """`1 beslut`, `3 projekt`: Swedish needs both forms spelled out."""
     return f"{number(value)}{NBSP}{one if value == 1 else many}"
@@ -214,6 +219,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "organisation_type_word": organisation_type_word,
     "count": count,
     "tel_uri": tel_uri,
+    "atom_time": atom_time,
 }
 
 

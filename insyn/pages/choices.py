@@ -75,8 +75,3 @@ def decisions_by_year(decisions: Iterable[Decision]) -> list[tuple[int, list[Dec
 
 def chronological(decision: Decision) -> tuple[dt.date, str]:
     return (decision.date or dt.date(decision.year, 1, 1), decision.id)
-
-
-def entry_date(decision: Decision) -> dt.date:
-    """An Atom entry's date: the decision's own date, else 1 January of its year."""
-    return decision.date or dt.date(decision.year, 1, 1)

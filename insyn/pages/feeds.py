@@ -25,9 +25,9 @@ from markupsafe import Markup, escape
 
 from insyn.graph.link import SiteGraph, decision_order
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, formatting
-from insyn.pages.choices import entry_date
 from insyn.pages.common import Context, org_url
 from insyn.pages.kinds import PageKind
+from insyn.pages.lists import by_publication
 from insyn.pages.site import SiteView
 
 
@@ -57,7 +57,7 @@ class OrgFeed(Context):
     """A district's or funder's Atom feed: its entries written out, and the feed's head."""
 
     entries: Markup
-    updated: dt.date | None
+    updated: dt.datetime | None
     feed_title: str
     feed_id: str
     feed_self: str
@@ -71,10 +71,10 @@ class MeetingCalendar(Context):
 
 def org_feed(entity: Organisation, site: SiteView) -> OrgFeed:
     """Every decision involving one district or funder, laid out as the site feed (`feed.xml`)."""
-    decisions = site.decisions(_involving(site.graph, entity))
+    dated = by_publication(site, site.decisions(_involving(site.graph, entity)))
     return OrgFeed(
-        entries=site.each(_entry, decisions, site),
-        updated=max((entry_date(d) for d in decisions), default=None),
+        entries=site.each(_entry, [d for d, _, _ in dated], site),
+        updated=max((e[2] for e in dated), default=None),
         feed_title=f"{site.settings.title} – beslut som gäller {entity.name}",
         feed_id=site.absolute(org_url(entity)),
         feed_self=site.absolute(feed_url(entity)),
@@ -89,10 +89,12 @@ def _entry(decision: Decision, site: SiteView) -> str:
     link = escape(site.absolute(site.decision_url(decision.id)))
     word = escape(formatting.kind_word(decision.kind))
     when = escape(formatting.date(decision.date) if decision.date else decision.year)
+    published, updated = site.publication(decision)
     return (
         f"<entry>\n<title>{escape(decision.title)}</title>\n<id>{link}</id>\n"
         f'<link rel="alternate" type="text/html" href="{link}"/>\n'
-        f"<updated>{entry_date(decision).isoformat()}T00:00:00Z</updated>\n"
+        f"<published>{formatting.atom_time(published)}</published>\n"
+        f"<updated>{formatting.atom_time(updated)}</updated>\n"
         f"<summary>{word} i {escape(district.name)}, {when}.</summary>\n"
         f'<category term="{escape(decision.kind)}" label="{word}"/>\n</entry>\n'
     )

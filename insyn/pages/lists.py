@@ -4,12 +4,13 @@ years, each year's page, the fixed pages, the site feed, the sitemap and robots.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from insyn.graph.ledger import Totals
 from insyn.graph.money import Pivot, pivot
 from insyn.model import Decision, FundingLine, Organisation, Project
-from insyn.pages.choices import decisions_by_year, entry_date, home_districts, latest_decisions
+from insyn.pages.choices import decisions_by_year, home_districts, latest_decisions
 from insyn.pages.common import FEED_SIZE, HOME, Context, PageContext, year_url
 from insyn.pages.kinds import PageKind
 from insyn.pages.site import SiteView
@@ -59,10 +60,11 @@ class YearPage(PageContext):
 
 @dataclass(frozen=True, kw_only=True)
 class FeedContext(Context):
-    """An Atom feed: each decision with the date of its entry, and the newest date."""
+    """An Atom feed: each decision with when it was published and last updated on the site,
+    the latest first, and the feed's newest moment."""
 
-    entries: list[tuple[Decision, dt.date]]
-    updated: dt.date | None
+    entries: list[tuple[Decision, dt.datetime, dt.datetime]]
+    updated: dt.datetime | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,11 +162,18 @@ def _fixed(template: str, title: str, url: str, section: str, description: str) 
 
 
 def feed(entity: None, site: SiteView) -> FeedContext:
-    entries = latest_decisions(site.graph, FEED_SIZE)
-    dates = [entry_date(d) for d in entries]
-    return FeedContext(
-        entries=list(zip(entries, dates, strict=True)), updated=max(dates, default=None)
-    )
+    """The decisions last published or changed on the site, whatever their meeting date."""
+    entries = by_publication(site, site.graph.decisions.values())[:FEED_SIZE]
+    return FeedContext(entries=entries, updated=max((e[2] for e in entries), default=None))
+
+
+def by_publication(
+    site: SiteView, decisions: Iterable[Decision]
+) -> list[tuple[Decision, dt.datetime, dt.datetime]]:
+    """Each decision with its publication and last change, the latest change first (in the
+    graph's order where two are equal)."""
+    dated = [(d, *site.publication(d)) for d in decisions]
+    return sorted(dated, key=lambda e: e[2], reverse=True)  # stable: graph order kept
 
 
 def sitemap(entity: tuple[str, ...], site: SiteView) -> Sitemap:

@@ -8,6 +8,7 @@ the entity behind it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 
 from insyn.graph.ledger import Ledger, Totals
 from insyn.graph.link import SiteGraph
-from insyn.graph.quality import Finding
+from insyn.graph.quality import Finding, today
 from insyn.graph.reads import RECORDER, RecordedGraph, record, recording, replay
 from insyn.model import (
     STATUSES,
@@ -248,6 +249,19 @@ class SiteView:
             view_url=f"{repo}/blob/main/{in_repo}" if repo else None,
             edit_url=f"{repo}/edit/main/{in_repo}" if repo else None,
         )
+
+    def publication(self, decision: Decision) -> tuple[dt.datetime, dt.datetime]:
+        """When a decision's file entered the site and when it last changed there: its first
+        and last commit (git), or the build's day for a file git has not seen. A feed orders
+        its entries by these, so a decision of 2007 added today reaches subscribers today;
+        its meeting date is in the entry's text."""
+        record((DECISION, decision.id))  # its version holds its file's history
+        times = [c.committed for c in self._history.of(content_relative(decision.origin.path))]
+        known = [t for t in times if t is not None]
+        if not known:
+            day = dt.datetime.combine(today(), dt.time(), dt.UTC)
+            return day, day
+        return min(known), max(known)
 
     def org_url(self, org_id: str) -> str:
         return org_url(self.graph.organisations[org_id])

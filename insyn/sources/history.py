@@ -22,6 +22,9 @@ class Change:
     commit: str
     date: dt.date
     subject: str
+    #: when the change was committed, in UTC: when it reached the site's content (the
+    #: author's `date` may be older, for a change written earlier and merged later)
+    committed: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def read_history(content: Path) -> History:
                 "log",
                 "--no-merges",
                 "--relative",
-                f"--format={RECORD}%H{FIELD}%aI{FIELD}%s",
+                f"--format={RECORD}%H{FIELD}%aI{FIELD}%s{FIELD}%cI",
                 "--name-only",
                 "--",
                 ".",
@@ -90,9 +93,14 @@ def parse_log(log: str) -> dict[str, tuple[Change, ...]]:
         if not record.strip():
             continue
         header, _, names = record.partition("\n")
-        commit, date, subject = [*header.split(FIELD), "", "", ""][:3]
+        commit, date, subject, committed = [*header.split(FIELD), "", "", "", ""][:4]
         try:
-            change = Change(commit, dt.datetime.fromisoformat(date).date(), subject)
+            change = Change(
+                commit,
+                dt.datetime.fromisoformat(date).date(),
+                subject,
+                dt.datetime.fromisoformat(committed).astimezone(dt.UTC) if committed else None,
+            )
         except ValueError:
             continue
         for name in names.splitlines():
