@@ -400,7 +400,8 @@ def test_calendars_are_what_icalendar_writes(corpus: Corpus) -> None:
         url = f"{BASE}/beslut/{decision.id}/"
         kind = {"application": "Ansökan", "report": "Redovisning", "other": "Övrigt"}[decision.kind]
         summary = f"{district.label}: {decision.title}"
-        description = f"{kind} i {district.name}. {url}"
+        meeting = f"{BASE}/stadsdelar/{district.id}/sammantraden/{decision.meeting}/"
+        description = f"{kind} i {district.name}. {url} Sammanträdet: {meeting}"
         events.append((f"beslut-{decision.id}@{host}", decision.meeting, summary, description, url))
     assert len(events) == 4
     assert written == icalendar_calendar(f"Sammanträden – {district.name}", events)

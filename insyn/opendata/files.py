@@ -162,7 +162,28 @@ def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
         twin = twin_file(page)
         if twin is not None:
             files.append(twin)
+        lines = lines_file(page)
+        if lines is not None:
+            files.append(lines)
     return files
+
+
+#: The pages with a `finansiering.csv` of their own: the lines each shows (contract §7)
+LINES_TEMPLATES = ("project.html", "district.html", "funder.html", "organisation.html", "year.html")
+
+
+def lines_file(page: Any) -> DataFile | None:
+    """`<page folder>/finansiering.csv`: the funding lines the page shows, with the columns
+    and encoding of `/data/finansiering.csv`, so a journalist downloads exactly what they
+    are looking at."""
+    if page.template not in LINES_TEMPLATES:
+        return None
+    entity = page.entity
+
+    def make(data: OpenData, entity: Any = entity) -> bytes:
+        return to_csv(LINE_COLUMNS, data.lines(data.shown_lines(entity)))
+
+    return DataFile(f"{page.url.lstrip('/')}finansiering.csv", make, entity=entity)
 
 
 def twin_file(page: Any) -> DataFile | None:

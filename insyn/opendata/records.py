@@ -287,6 +287,29 @@ class OpenData:
 
     # --- JSON twins -------------------------------------------------------
 
+    def shown_lines(self, entity: Decision | Project | Organisation | int) -> list[FundingLine]:
+        """The funding lines an entity's page shows (a year's: those of its budget year), as
+        its JSON twin and its `finansiering.csv` hold them."""
+        if isinstance(entity, int):
+            return self.ledger.for_year(entity)
+        if isinstance(entity, Decision):
+            return self.ledger.declared_by("decision", entity.id)
+        if isinstance(entity, Project):
+            return self.ledger.for_project(entity.id)
+        paid, received, own, joint = self._org_lines(entity)
+        return [*paid, *received, *own, *joint]
+
+    def _org_lines(
+        self, entity: Organisation
+    ) -> tuple[list[FundingLine], list[FundingLine], list[FundingLine], list[FundingLine]]:
+        """As an organisation's page: money it alone pays to others and receives from
+        others, its own contributions, and (apart, in neither sum) what it shares."""
+        every = [*self.ledger.paid_by(entity.id), *self.ledger.received_by(entity.id)]
+        own = list({id(ln): ln for ln in every if ln.own}.values())
+        paid = [ln for ln in self.ledger.paid_by(entity.id) if not ln.own]
+        received = [ln for ln in self.ledger.received_by(entity.id) if not ln.own]
+        return paid, received, own, self.ledger.joint_with(entity.id)
+
     def twin(self, kind: str, entity: Decision | Project | Organisation) -> Record:
         """An entity page as JSON: the entity and every funding line its page shows."""
         record: Record
@@ -302,13 +325,7 @@ class OpenData:
             sums = {"totals": _per_status(Totals.of(shown))}
         else:
             record, url = self.organisation(entity), org_url(entity)
-            # As its page: money it alone pays to others and receives from others, its own
-            # contributions, and (apart, in neither sum) what it shares with others.
-            every = [*self.ledger.paid_by(entity.id), *self.ledger.received_by(entity.id)]
-            own = list({id(ln): ln for ln in every if ln.own}.values())
-            paid = [ln for ln in self.ledger.paid_by(entity.id) if not ln.own]
-            received = [ln for ln in self.ledger.received_by(entity.id) if not ln.own]
-            joint = self.ledger.joint_with(entity.id)
+            paid, received, own, joint = self._org_lines(entity)
             shown = [*paid, *received, *own, *joint]
             sums = {
                 "paid_totals": _per_status(Totals.of(paid)),

@@ -9,6 +9,7 @@ the section of the menu and the description, and what the page shows.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -54,6 +55,16 @@ def org_url(org: Organisation) -> str:
     if org.type == FUNDER:
         return f"/finansiarer/{org.id}/"
     return f"/organisationer/{org.id}/"
+
+
+def meetings_url(district_id: str) -> str:
+    """A district's council meetings (`pages.meetings`)."""
+    return f"/stadsdelar/{district_id}/sammantraden/"
+
+
+def meeting_url(district_id: str, day: dt.date) -> str:
+    """One council meeting of a district, with its decisions."""
+    return f"{meetings_url(district_id)}{day.isoformat()}/"
 
 
 def decision_url(decision_id: str) -> str:

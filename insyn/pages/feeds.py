@@ -108,12 +108,14 @@ def meetings(entity: Organisation, site: SiteView) -> bytes:
     for decision in sorted((d for d in decisions if d.meeting), key=lambda d: (d.meeting, d.id)):
         assert decision.meeting is not None
         url = site.absolute(site.decision_url(decision.id))
+        meeting = site.absolute(site.meeting_url(entity.id, decision.meeting))
         events.append(
             _event(
                 f"beslut-{decision.id}@{host}",
                 decision.meeting,
                 f"{entity.label}: {decision.title}",
-                f"{formatting.kind_word(decision.kind)} i {entity.name}. {url}",
+                f"{formatting.kind_word(decision.kind)} i {entity.name}. {url} "
+                f"Sammanträdet: {meeting}",
                 url,
             )
         )

@@ -50,6 +50,8 @@ class YearListPage(PageContext):
 class YearPage(PageContext):
     year: int
     decisions: list[Decision]
+    #: the council meetings of its decisions: day, district, number of decisions
+    meetings: list[tuple[dt.date, Organisation, int]]
     lines: list[FundingLine]
     totals: Totals
     by_payer: Pivot
@@ -129,8 +131,23 @@ def year_list(entity: None, site: SiteView) -> YearListPage:
     )
 
 
+def _meetings(site: SiteView, decisions: list[Decision]) -> list[tuple[dt.date, Organisation, int]]:
+    """The council meetings of a year's decisions: each day and district, and how many of
+    its decisions are on the site, in the order of the days."""
+    count: dict[tuple[dt.date, str], int] = {}
+    for decision in decisions:
+        if decision.meeting is not None:
+            key = (decision.meeting, decision.district)
+            count[key] = count.get(key, 0) + 1
+    return [
+        (day, site.org(district), n)
+        for (day, district), n in sorted(count.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+    ]
+
+
 def year(entity: int, site: SiteView) -> YearPage:
     graph = site.graph
+    decisions = site.decisions(graph.decisions_by_year.get(entity, []))
     lines = site.ledger.for_year(entity)
     years = graph.years
     index = years.index(entity)
@@ -140,7 +157,8 @@ def year(entity: int, site: SiteView) -> YearPage:
         section="ar",
         description=f"Beslut från {entity} och pengar för budgetåret {entity}.",
         year=entity,
-        decisions=site.decisions(graph.decisions_by_year.get(entity, [])),
+        decisions=decisions,
+        meetings=_meetings(site, decisions),
         lines=lines,
         totals=Totals.of(lines),
         by_payer=pivot(lines, lambda ln: ln.from_ids, site.by_party_label),

@@ -18,6 +18,7 @@ from insyn.pages.choices import decisions_by_year, idle_funders
 from insyn.pages.common import HOME, NO_AREA, PageContext, org_url
 from insyn.pages.kinds import PageKind
 from insyn.pages.site import ProjectRole, SiteView
+from insyn.pages.statistics import MoneyStatistics, money_statistics
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +47,8 @@ class DistrictPage(PageContext):
     answers: AnswerSummary
     #: whether any of its decisions has a meeting date: else no calendar is written
     has_calendar: bool
+    #: the figures of the money it alone received from others
+    figures: MoneyStatistics
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +79,8 @@ class OrganisationPage(PageContext):
     joint: list[FundingLine]
     joint_totals: Totals
     answers: AnswerSummary
+    #: the figures of the money it alone paid to others
+    figures: MoneyStatistics
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,6 +142,7 @@ def district(entity: Organisation, site: SiteView) -> DistrictPage:
         joint=joint,
         joint_totals=Totals.of(joint),
         has_calendar=any(d.meeting for d in own_decisions),
+        figures=money_statistics([ln for ln in received if not ln.own], "from"),
         answers=summary(site, [ln for ln in received if not ln.own]),
     )
 
@@ -184,6 +190,7 @@ def _payer_page(entity: Organisation, site: SiteView) -> dict[str, Any]:
         "joint": joint,
         "joint_totals": Totals.of(joint),
         "answers": summary(site, [ln for ln in paid if not ln.own]),
+        "figures": money_statistics(paid, "to"),
     }
 
 

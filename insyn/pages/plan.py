@@ -13,7 +13,7 @@ from typing import Any
 
 from insyn.graph.link import SiteGraph
 from insyn.model import DISTRICT, FUNDER, Decision, Organisation, Project
-from insyn.pages import entities, feeds, lists, redirects, trails
+from insyn.pages import entities, feeds, lists, meetings, redirects, trails
 from insyn.pages import organisations as orgs
 from insyn.pages import quality as quality_report
 from insyn.pages.common import Context, decision_url, org_url, project_url, year_url
@@ -21,7 +21,16 @@ from insyn.pages.kinds import PageKind
 from insyn.pages.site import SiteView
 from insyn.pages.trail_filter import TrailFilter
 
-Entity = Decision | Project | Organisation | TrailFilter | int | tuple[str, ...] | None
+Entity = (
+    Decision
+    | Project
+    | Organisation
+    | TrailFilter
+    | meetings.Meeting
+    | int
+    | tuple[str, ...]
+    | None
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,8 @@ def plan_pages(graph: SiteGraph) -> list[Page]:
     add("/stadsdelar/", orgs.DISTRICTS_PAGE)
     for org in graph.districts:
         add(org_url(org), orgs.DISTRICT_PAGE, org)
+        for url, kind, entity in meetings.plan(graph, org):
+            add(url, kind, entity)
     organisations = sorted(graph.organisations.values(), key=lambda o: o.id)
     add("/finansiarer/", orgs.FUNDERS_PAGE)
     for org in organisations:

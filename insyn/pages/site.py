@@ -31,7 +31,14 @@ from insyn.model import (
 from insyn.model.formatting import amount, period, project_status_word, status_word
 from insyn.model.keys import DECISION, ORG, PROJECT, Reads
 from insyn.pages.choices import role_projects
-from insyn.pages.common import decision_url, org_url, project_url, year_url
+from insyn.pages.common import (
+    decision_url,
+    meeting_url,
+    meetings_url,
+    org_url,
+    project_url,
+    year_url,
+)
 from insyn.present.markup import Body, MarkdownRenderer
 from insyn.sources.history import NO_HISTORY, Change, History, content_relative
 
@@ -271,6 +278,12 @@ class SiteView:
 
     def project(self, project_id: str) -> Project:
         return self.graph.projects[project_id]
+
+    def meetings_url(self, district_id: str) -> str:
+        return meetings_url(district_id)
+
+    def meeting_url(self, district_id: str, day: dt.date) -> str:
+        return meeting_url(district_id, day)
 
     def decision_url(self, decision_id: str) -> str:
         return decision_url(decision_id)

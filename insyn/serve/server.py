@@ -44,7 +44,7 @@ from insyn.model import Decision, Project
 from insyn.model.i18n import _
 from insyn.model.keys import Key, entity_key
 from insyn.model.problems import Problems, summary
-from insyn.opendata.files import twin_file
+from insyn.opendata.files import lines_file, twin_file
 from insyn.options import ServeOptions
 from insyn.pages.plan import Page
 from insyn.pipeline import SiteResult
@@ -417,10 +417,14 @@ class SiteServer(SiteFiles):
                 page = dataclasses.replace(page, entity=by_old[id(page.entity)])
                 state.outputs[index] = dataclasses.replace(output, page=page)
                 twins[f"{page.url.lstrip('/')}index.json"] = page
+                twins[f"{page.url.lstrip('/')}finansiering.csv"] = page
                 own.add(index)
         for index in candidates:
             output = state.outputs[index]
-            remade = twin_file(twins[output.path]) if output.path in twins else None
+            remade = None
+            if output.path in twins:
+                made = twin_file if output.path.endswith("index.json") else lines_file
+                remade = made(twins[output.path])
             if remade is not None:
                 state.outputs[index] = Output(output.path, data=remade)
                 own.add(index)
