@@ -51,6 +51,8 @@ class SiteGraph:
     decisions_by_year: dict[int, list[str]] = field(default_factory=dict)
     decisions_by_org: dict[str, list[str]] = field(default_factory=dict)
     projects_by_org: dict[str, list[str]] = field(default_factory=dict)
+    #: district -> its meeting days with decisions, the latest first -> their ids (graph order)
+    meetings_by_district: dict[str, dict[dt.date, list[str]]] = field(default_factory=dict)
     #: organisation type -> the ids of that type, in the file's order
     organisations_by_type: dict[str, list[str]] = field(default_factory=dict)
 
@@ -383,8 +385,20 @@ def make_graph(
         decisions_by_year=dict(sorted(by_year.items())),
         decisions_by_org=dict(by_org),
         projects_by_org=dict(projects_by_org),
+        meetings_by_district=_meetings(decisions),
         organisations_by_type=_by_type(organisations),
     )
+
+
+def _meetings(decisions: dict[str, Decision]) -> dict[str, dict[dt.date, list[str]]]:
+    by_district: dict[str, dict[dt.date, list[str]]] = defaultdict(dict)
+    for decision in decisions.values():
+        if decision.meeting is not None:
+            by_district[decision.district].setdefault(decision.meeting, []).append(decision.id)
+    return {
+        district: dict(sorted(days.items(), reverse=True))
+        for district, days in sorted(by_district.items())
+    }
 
 
 def _by_type(organisations: dict[str, Organisation]) -> dict[str, list[str]]:

@@ -175,17 +175,17 @@ class RecordedEntities(Mapping[str, V], Generic[V]):
             yield entity_id, entity
 
 
-class RecordedIndex(Mapping[Any, list[str]]):
+class RecordedIndex(Mapping[Any, Any]):
     """One of the graph's indexes (`decisions_by_district` ...): an entry reads that entry,
     going through the index reads all of it."""
 
     __slots__ = ("_data", "_name")
 
-    def __init__(self, data: Mapping[Any, list[str]], name: str) -> None:
+    def __init__(self, data: Mapping[Any, Any], name: str) -> None:
         self._data = data
         self._name = name
 
-    def __getitem__(self, key: Any) -> list[str]:
+    def __getitem__(self, key: Any) -> Any:
         current = RECORDER.current
         if current is not None:
             current.add((INDEX, self._name, key))
@@ -288,6 +288,7 @@ class RecordedGraph:
         "decisions_by_project",
         "decisions_by_year",
         "ledger",
+        "meetings_by_district",
         "organisations",
         "organisations_by_type",
         "projects",
@@ -321,6 +322,9 @@ class RecordedGraph:
         self.decisions_by_year = RecordedIndex(graph.decisions_by_year, "decisions_by_year")
         self.decisions_by_org = RecordedIndex(graph.decisions_by_org, "decisions_by_org")
         self.projects_by_org = RecordedIndex(graph.projects_by_org, "projects_by_org")
+        self.meetings_by_district = RecordedIndex(
+            graph.meetings_by_district, "meetings_by_district"
+        )
         self.organisations_by_type = RecordedIndex(
             graph.organisations_by_type, "organisations_by_type"
         )

@@ -32,8 +32,7 @@ class Meeting:
 
 def meeting_days(graph: SiteGraph, district_id: str) -> list[dt.date]:
     """The days the district met with a decision on the site, the latest first."""
-    days = {graph.decisions[d].meeting for d in graph.decisions_by_district.get(district_id, [])}
-    return sorted((d for d in days if d is not None), reverse=True)
+    return list(graph.meetings_by_district.get(district_id, {}))
 
 
 def _agenda(decisions: list[Decision]) -> list[Decision]:
@@ -43,16 +42,19 @@ def _agenda(decisions: list[Decision]) -> list[Decision]:
 @dataclass(frozen=True, kw_only=True)
 class MeetingListPage(PageContext):
     org: Organisation
-    #: each meeting, the latest first: its day, its decisions, their money
-    meetings: list[tuple[dt.date, list[Decision], Totals]]
+    #: each meeting, the latest first: its day, its number of decisions, their money, and
+    #: whether every one of them is filed under another year (the day is probably wrong)
+    meetings: list[tuple[dt.date, int, Totals, bool]]
 
 
 @dataclass(frozen=True, kw_only=True)
 class MeetingPage(PageContext):
     org: Organisation
     day: dt.date
-    #: its decisions in the agenda's order, each with its funding lines' sums
-    decisions: list[tuple[Decision, Totals]]
+    #: its decisions in the agenda's order, each with its funding lines' sums and whether
+    #: it is filed under another year (its notes say the day is wrong)
+    decisions: list[tuple[Decision, Totals, bool]]
+    all_refiled: bool
     lines: list[FundingLine]
     totals: Totals
     previous: dt.date | None
@@ -68,37 +70,42 @@ def _crumbs(org: Organisation) -> list[tuple[str, str]]:
     ]
 
 
-def _by_day(site: SiteView, org: Organisation) -> dict[dt.date, list[Decision]]:
-    days: dict[dt.date, list[Decision]] = {}
-    for decision in site.decisions(site.graph.decisions_by_district.get(org.id, [])):
-        if decision.meeting is not None:
-            days.setdefault(decision.meeting, []).append(decision)
-    return {day: _agenda(days[day]) for day in sorted(days, reverse=True)}
+def _lines(site: SiteView, ids: list[str]) -> list[FundingLine]:
+    return [ln for d in ids for ln in site.ledger.declared_by("decision", d)]
 
 
-def _lines(site: SiteView, decisions: list[Decision]) -> list[FundingLine]:
-    return [ln for d in decisions for ln in site.ledger.declared_by("decision", d.id)]
+def _refiled(site: SiteView, day: dt.date, ids: list[str]) -> list[str]:
+    """Those of a day's decisions filed under another year than the day's: their notes say
+    the day in the document is wrong (read from the year index, not from the decisions, so
+    that a page showing only counts does not depend on their titles)."""
+    same_year = set(site.graph.decisions_by_year.get(day.year, []))
+    return [d for d in ids if d not in same_year]
 
 
 def meeting_list(entity: Organisation, site: SiteView) -> MeetingListPage:
-    days = _by_day(site, entity)
+    days = site.graph.meetings_by_district.get(entity.id, {})
     return MeetingListPage(
         title=f"Sammanträden – {entity.name}",
         breadcrumbs=_crumbs(entity),
         section="stadsdelar",
         description=f"{entity.name}s sammanträden med beslut på webbplatsen, och pengarna i dem.",
         org=entity,
-        meetings=[(day, found, Totals.of(_lines(site, found))) for day, found in days.items()],
+        meetings=[
+            (day, len(ids), Totals.of(_lines(site, ids)), len(_refiled(site, day, ids)) == len(ids))
+            for day, ids in days.items()
+        ],
     )
 
 
 def meeting(entity: Meeting, site: SiteView) -> MeetingPage:
     org = site.org(entity.district)
-    days = _by_day(site, org)
+    days = site.graph.meetings_by_district.get(org.id, {})
     order = list(days)
     index = order.index(entity.day)
-    decisions = days[entity.day]
-    lines = _lines(site, decisions)
+    ids = days[entity.day]
+    refiled = set(_refiled(site, entity.day, ids))
+    decisions = _agenda(site.decisions(ids))
+    lines = _lines(site, [d.id for d in decisions])
     label = formatting.date(entity.day)
     return MeetingPage(
         title=f"Sammanträde {label} – {org.name}",
@@ -107,7 +114,11 @@ def meeting(entity: Meeting, site: SiteView) -> MeetingPage:
         description=f"Besluten på webbplatsen från {org.name}s sammanträde {label}.",
         org=org,
         day=entity.day,
-        decisions=[(d, Totals.of(site.ledger.declared_by("decision", d.id))) for d in decisions],
+        decisions=[
+            (d, Totals.of(site.ledger.declared_by("decision", d.id)), d.id in refiled)
+            for d in decisions
+        ],
+        all_refiled=len(refiled) == len(ids),
         lines=lines,
         totals=Totals.of(lines),
         # the list is the latest first: the one before in time is the next in it
