@@ -155,8 +155,8 @@ function resultItem(data) {
   const link = element("a", "", meta.title || data.url);
   link.href = data.url;
   heading.append(link);
-  const facts = [meta.kind, meta.district || meta.organisation, when(meta)].filter(Boolean);
-  item.append(heading, element("p", "post__meta", facts.join(" · ")));
+  const facts = [meta.kind, meta.district || meta.organisation, when(meta), meta.amount];
+  item.append(heading, element("p", "post__meta", facts.filter(Boolean).join(" · ")));
   if (data.excerpt) item.append(excerpt(data.excerpt));
   return item;
 }

@@ -98,6 +98,11 @@ def test_decision_filters_and_metadata(site: Path) -> None:
         "year": ["2007"],
         "date": ["2007-11-27"],
         "kind": ["Ansökan"],
+        # each status's sum, never one across them
+        "amount": [
+            "Sökt 5\u00a0630\u00a0000\u00a0kr · Beviljat 200\u00a0000\u00a0kr · "
+            "Egen finansiering/medfinansiering 100\u00a0000\u00a0kr"
+        ],
     }
     without_money = main(site, "/beslut/utan-pengar/")
     assert fields(without_money, "filter") == {
@@ -106,6 +111,7 @@ def test_decision_filters_and_metadata(site: Path) -> None:
         "kind": ["Övrigt"],
     }
     assert fields(without_money, "meta")["date"] == ["2011"]
+    assert "amount" not in fields(without_money, "meta")  # no sum to show
 
 
 def test_project_filters_and_metadata(site: Path) -> None:

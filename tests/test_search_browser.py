@@ -215,3 +215,38 @@ def test_header_search_on_any_page_leads_to_results(page: Any) -> None:
     page.locator("#sok-q").press("Enter")
     page.wait_for_url("**/sok/?q=samtalsgrupper")
     assert results(page)[0] == ("Ansökan om medel för samtalsgrupper", "/beslut/samtal/")
+
+
+FURNITURE = ("Stadsdelsnämnd", "Sammanträde", "Ladda ner", "Diarienummer", "Typ av ärende", "År")
+
+
+def test_a_result_shows_the_sentence_that_matched_and_its_money(page: Any) -> None:
+    """The excerpt is the document's text around the hit, with no labels of the page's
+    facts; the result names kind, district, date and its sums from the page's metadata."""
+    found = search(page, "våldsutsatta")
+    assert len(found) == 2
+    items = page.locator("#sok-resultat li")
+    for index in range(items.count()):
+        item = items.nth(index)
+        text = item.locator(".sokresultat__utdrag").inner_text()
+        assert "våldsutsatta" in text.lower(), text
+        assert not [word for word in FURNITURE if word in text], text
+    # a word of the title: the excerpt goes on into the text, not into the facts list
+    assert search(page, "Relationsvåldsteam") == [
+        ("Relationsvåldsteam i Skärholmen", "/beslut/team/")
+    ]
+    text = page.locator("#sok-resultat li .sokresultat__utdrag").inner_text()
+    assert not [word for word in FURNITURE if word in text], text
+    search(page, "våldsutsatta")
+    samtal = page.locator("#sok-resultat li", has_text="samtalsgrupper").locator(".post__meta")
+    assert (
+        samtal.first.inner_text()
+        == "Övrigt · Hässelby-Vällingby · 27 november 2007 · Sökt 500\u00a0000\u00a0kr"
+    )
+
+
+def test_the_search_page_has_one_search_box(page: Any) -> None:
+    page.goto("/sok/")
+    assert page.locator("input[type=search]").count() == 1
+    page.goto("/beslut/")
+    assert page.locator("input[type=search]").count() == 1

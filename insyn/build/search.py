@@ -40,8 +40,23 @@ LANGUAGE = "sv"
 TIMEOUT_SECONDS = 300
 # Only pages with this attribute are indexed, by Pagefind's own rule; the rest need not be copied.
 BODY_MARKER = b" data-pagefind-body"
-# Page parts that are not what the page is about: the edit history (commit subjects, dates).
-EXCLUDED_SELECTORS = (".historik",)
+# Page parts that are not what the page is about, so a result's excerpt is the sentence of
+# the document that matched, never page furniture: the edit history (commit subjects and
+# dates), the download links, the facts list (its labels and values are the result's
+# metadata and filters instead), the kicker above the title, the draft banner, the findings
+# box, the table of contents, money tables and sums, and navigation.
+EXCLUDED_SELECTORS = (
+    ".historik",
+    ".nedladdning",
+    ".fakta",
+    ".overrubrik",
+    ".utkast",
+    ".varning",
+    ".innehallsforteckning",
+    ".tabellram",
+    ".summor",
+    "nav",
+)
 # Pagefind's ready-made search interfaces: /sok/ uses only the JS API (pagefind.js).
 UNUSED_PREFIXES = (
     "pagefind-ui.",

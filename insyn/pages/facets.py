@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from insyn.graph.ledger import Totals
 from insyn.model import DISTRICT, Decision, FundingLine, Project, formatting
 
 if TYPE_CHECKING:
@@ -43,6 +44,18 @@ def _funders(site: SiteView, lines: Iterable[FundingLine]) -> list[Markup]:
     ]
 
 
+def _money(lines: list[FundingLine]) -> list[Markup]:
+    """What a result shows of the page's money: each status's sum, never one across them
+    ("Sökt 500 000 kr · Beviljat 400 000 kr"); nothing when no line has a known sum."""
+    totals = Totals.of(lines)
+    said = [
+        f"{formatting.status_word(status).capitalize()} {formatting.amount(value)}"
+        for status, value in totals.items()
+        if value
+    ]
+    return [pagefind_meta("amount", " · ".join(said))] if said else []
+
+
 def decision_fields(site: SiteView, decision: Decision, lines: list[FundingLine]) -> Markup:
     """A decision page's facets and result metadata: district, year, date, kind, outcome,
     funders. Written here rather than as a macro: every decision page has a dozen, and a
@@ -52,6 +65,7 @@ def decision_fields(site: SiteView, decision: Decision, lines: list[FundingLine]
     date = decision.meeting.isoformat() if decision.meeting else decision.year
     parts = [
         pagefind_meta("title", decision.title),
+        *_money(lines),
         pagefind_meta("district", district),
         pagefind_meta("year", decision.year),
         pagefind_meta("date", date),
@@ -77,6 +91,7 @@ def project_fields(
     districts = ([owner.id] if owner.type == DISTRICT else []) + [d.district for d in timeline]
     parts = [
         pagefind_meta("title", project.name),
+        *_money(lines),
         pagefind_meta("kind", "Projekt"),
         pagefind_meta("date", formatting.period(project.start, project.end)),
         pagefind_meta("district" if owner.type == DISTRICT else "organisation", owner.label),
