@@ -329,7 +329,9 @@ def test_text_at_200_percent_loses_nothing(browser: Any, base_url: str) -> None:
               const box = e => e.getBoundingClientRect();
               const hit = (a, b) => a.left < b.right && b.left < a.right
                                  && a.top < b.bottom && b.top < a.bottom;
-              const field = box(document.querySelector('.sidhuvud .sok'));
+              const form = document.querySelector('.sidhuvud .sok');
+              if (!form) return [];  // the search page: its one box is in the page
+              const field = box(form);
               const others = [...document.querySelectorAll('.huvudmeny a, .webbplatsnamn')];
               return others.filter(o => hit(field, box(o))).map(o => o.textContent);
             }"""

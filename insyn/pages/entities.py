@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from insyn.graph.ledger import Totals
 from insyn.graph.money import Pivot, by_year
 from insyn.graph.quality import Finding
-from insyn.model import BudgetLine, Decision, FundingLine, Organisation, Project
+from insyn.model import STATUSES, BudgetLine, Decision, FundingLine, Organisation, Project
 from insyn.pages.answers import Application, applications
 from insyn.pages.choices import chronological, decision_projects
 from insyn.pages.common import HOME, PageContext, decision_url, project_url
@@ -40,6 +40,9 @@ class DecisionPage(PageContext):
     applications: list[Application]
     #: the decision's granted and rejected lines that answer another's application
     answers: list[tuple[FundingLine, Decision]]
+    #: its money in short, first on the page: per status, per payer, the known sum and the
+    #: number of lines of unknown sum
+    money_summary: list[tuple[str, list[tuple[tuple[str, ...], int, int]]]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +57,27 @@ class ProjectPage(PageContext):
     body: Body
     findings: list[Finding]
     edits: EditHistory | None
+
+
+def money_summary(
+    lines: list[FundingLine],
+) -> list[tuple[str, list[tuple[tuple[str, ...], int, int]]]]:
+    """Per status (in the site's order of statuses), per payer in the order of the lines:
+    the sum of the known amounts and how many lines have none. Never one sum across
+    statuses or payers."""
+    summary = []
+    for status in STATUSES:
+        payers: dict[tuple[str, ...], list[int]] = {}
+        for line in lines:
+            if line.status == status:
+                payers.setdefault(line.from_ids, [0, 0])
+                if line.amount is None:
+                    payers[line.from_ids][1] += 1
+                else:
+                    payers[line.from_ids][0] += line.amount
+        if payers:
+            summary.append((status, [(ids, v[0], v[1]) for ids, v in payers.items()]))
+    return summary
 
 
 def decision(entity: Decision, site: SiteView) -> DecisionPage:
@@ -83,6 +107,7 @@ def decision(entity: Decision, site: SiteView) -> DecisionPage:
         source=source,
         applications=applications(site, entity.id),
         answers=[(ln, site.decision(ln.answers)) for ln in lines if ln.answers],
+        money_summary=money_summary(lines),
         og_type="article",
     )
 
