@@ -44,6 +44,8 @@ PAGE_TYPES = [
     "/projekt/samtal/",
     "/stadsdelar/",
     "/stadsdelar/hasselby-vallingby/",
+    "/stadsdelar/hasselby-vallingby/sammantraden/",
+    "/stadsdelar/hasselby-vallingby/sammantraden/2007-11-27/",
     "/finansiarer/",
     "/finansiarer/lansstyrelsen/",
     "/organisationer/",
@@ -356,3 +358,49 @@ def test_reduced_motion_stops_transitions(browser: Any, base_url: str) -> None:
     still.goto("/pengafloden/")
     assert still.evaluate(probe) == ["0s", "auto"]
     still.context.close()
+
+
+#: Whether an element is a scroll region a reader can find and move with the keyboard
+#: (focusable, named), and what of each amount cell is shown: in the viewport, or inside
+#: such a region (its part of the page), never cut off by the page.
+AMOUNTS = """() => {
+  const out = [];
+  for (const cell of document.querySelectorAll('main td.tal, main th.tal')) {
+    if (!cell.textContent.trim()) continue;
+    const region = cell.closest('.tabellram');
+    const box = cell.getBoundingClientRect();
+    const inViewport = box.left >= 0 && box.right <= document.documentElement.clientWidth + 1;
+    const labelled = region !== null && region.getAttribute('role') === 'region'
+      && region.tabIndex === 0 && (region.getAttribute('aria-label') || '').length > 0;
+    if (!inViewport && !labelled) out.push(cell.textContent.trim());
+  }
+  return out;
+}"""
+CUE = """() => [...document.querySelectorAll('main .tabellram')]
+  .filter(r => r.scrollWidth > r.clientWidth + 1)
+  .map(r => [r.getAttribute('aria-label'), getComputedStyle(r).backgroundImage !== 'none',
+             r.hasAttribute('data-rullar')])"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_amount_is_in_view_or_in_a_labelled_scroll_region(
+    browser: Any, base_url: str, width: int
+) -> None:
+    """No amount is lost on a phone: each is in the viewport or in a table region that
+    scrolls by itself, named and focusable, and a region that scrolls shows that it does."""
+    tab = new_page(browser, base_url, viewport={"width": width, "height": 800})
+    lost, uncued, scrolling = {}, {}, 0
+    for url in PAGE_TYPES:
+        open_page(tab, url)
+        if hidden := tab.evaluate(AMOUNTS):
+            lost[url] = hidden[:5]
+        for label, shadow, marked in tab.evaluate(CUE):
+            scrolling += 1
+            if not (shadow and marked):
+                uncued.setdefault(url, []).append(label)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, url
+    tab.context.close()
+    assert lost == {}
+    assert uncued == {}
+    if width == 375:
+        assert scrolling > 0  # the phone has wide tables: the cue is tested on them

@@ -194,8 +194,8 @@ def test_json_ld_survives_a_hostile_name(money_site: Path) -> None:
     assert "<script>alert(1)" not in raw
     opened = re.findall(r"<script\b", raw)
     closed = re.findall(r"</script>", raw)
-    # the JSON-LD, and the quick exit's script every page loads: no element ended early
-    assert len(opened) == len(closed) == 2
+    # the JSON-LD, and the two scripts every page loads: no element ended early
+    assert len(opened) == len(closed) == 3
     assert (
         len(re.findall(r'<script src="/assets/lamna\.[0-9a-f]{10}\.js" defer></script>', raw)) == 1
     )

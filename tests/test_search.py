@@ -156,10 +156,10 @@ def test_search_page_works_without_javascript_and_loads_one_module(site: Path) -
     assert "hidden" in doc.find(None, id="sok-app").attrs
     scripts = doc.find_all("script")
     [script] = [s for s in scripts if s.attrs.get("type") == "module"]
-    # besides it, only the quick exit every page has
+    # besides it, only what every page has: the quick exit and the cue of wide tables
     assert [
         re.sub(r"\.[0-9a-f]{10}\.", ".", s.attrs["src"]) for s in scripts if s is not script
-    ] == ["/assets/lamna.js"]
+    ] == ["/assets/lamna.js", "/assets/tabeller.js"]
     assert script.attrs["type"] == "module" and re.fullmatch(
         r"/assets/sok\.[0-9a-f]{10}\.js", script.attrs["src"]
     )

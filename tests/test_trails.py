@@ -186,6 +186,7 @@ def test_no_inline_style_or_script_in_diagrams(money_site: Path) -> None:
     # only external files: the quick exit every page has, and the sortable tables
     assert [re.sub(r"\.[0-9a-f]{10}\.", ".", s) for s in re.findall(r"<script\b[^>]*>", raw)] == [
         '<script src="/assets/lamna.js" defer>',
+        '<script src="/assets/tabeller.js" defer>',
         '<script src="/assets/sortera.js" defer>',
     ]
 
@@ -455,10 +456,10 @@ def test_period_script_is_loaded_on_status_pages_only(period_site: Path) -> None
         raw = (period_site / url.strip("/") / "index.html").read_text(encoding="utf-8")
         return re.findall(r'<script src="/assets/([a-z]+)\.[0-9a-f]{10}\.js" defer></script>', raw)
 
-    assert scripts("/pengafloden/") == ["lamna", "sortera"]
-    assert scripts("/pengafloden/avslag/") == ["lamna", "sortera"]
+    assert scripts("/pengafloden/") == ["lamna", "tabeller", "sortera"]
+    assert scripts("/pengafloden/avslag/") == ["lamna", "tabeller", "sortera"]
     for url in ("/pengafloden/sokt/", "/pengafloden/sokt/2009/", "/pengafloden/sokt/2009-2010/"):
-        assert scripts(url) == ["lamna", "sortera", "period"], url
+        assert scripts(url) == ["lamna", "tabeller", "sortera", "period"], url
     assert list((period_site / "assets").glob("period.*.js"))
     box = main(period_site, "/pengafloden/sokt/2009-2010/").find("div", class_="filter__period")
     assert box.attrs["data-adress"] == "/pengafloden/sokt/"
