@@ -42,19 +42,13 @@ class Finding:
 def find_quality_issues(content: LinkedContent) -> list[Finding]:
     findings: list[Finding] = []
     for decision in content.decisions.values():
-        findings += _decision_dates(decision)
+        findings += _decision_on_its_own(decision)
         findings += _decision_district_active(decision, content)
         findings += _funding_project_listed(decision)
-        findings += _repeated_lines("decision", decision)
-        findings += _decision_unsigned(decision)
-        findings += _application_amounts(decision)
     for decision in content.unlinked.values():
-        # what the file alone shows, beside its reference errors (it is not published);
+        # beside its reference errors (it is not published), what the file alone shows;
         # which projects its lines name waits until the names resolve
-        findings += _decision_dates(decision)
-        findings += _repeated_lines("decision", decision)
-        findings += _decision_unsigned(decision)
-        findings += _application_amounts(decision)
+        findings += _decision_on_its_own(decision)
     now = today()
     for project in content.projects.values():
         findings += _project_period(project)
@@ -361,6 +355,17 @@ def _declared_twice(content: LinkedContent) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _decision_on_its_own(decision: Decision) -> list[Finding]:
+    """What a decision's file shows with no other file: its dates, repeated lines, who
+    signed, and the sum an application asks for."""
+    return [
+        *_decision_dates(decision),
+        *_repeated_lines("decision", decision),
+        *_decision_unsigned(decision),
+        *_application_amounts(decision),
+    ]
 
 
 def _decision_unsigned(decision: Decision) -> list[Finding]:

@@ -93,6 +93,8 @@ class SiteView:
         ] = {}
         self.graph = graph
         self._history = history
+        #: each file's (published, updated): a decision is in several feeds
+        self._published: dict[str, tuple[dt.datetime, dt.datetime]] = {}
         self.settings = graph.settings
         self.assets = assets
         self._findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
@@ -263,12 +265,17 @@ class SiteView:
         its entries by these, so a decision of 2007 added today reaches subscribers today;
         its meeting date is in the entry's text."""
         record((DECISION, decision.id))  # its version holds its file's history
-        times = [c.committed for c in self._history.of(content_relative(decision.origin.path))]
-        known = [t for t in times if t is not None]
-        if not known:
-            day = dt.datetime.combine(today(), dt.time(), dt.UTC)
-            return day, day
-        return min(known), max(known)
+        found = self._published.get(decision.origin.path)
+        if found is None:
+            relative = content_relative(decision.origin.path)
+            times = [c.committed for c in self._history.of(relative) if c.committed]
+            if times:
+                found = (min(times), max(times))
+            else:
+                day = dt.datetime.combine(today(), dt.time(), dt.UTC)
+                found = (day, day)
+            self._published[decision.origin.path] = found
+        return found
 
     def org_url(self, org_id: str) -> str:
         return org_url(self.graph.organisations[org_id])

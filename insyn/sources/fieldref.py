@@ -8,6 +8,7 @@ from the schemas. Update it with `python -m insyn.sources.fieldref`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from insyn.sources.files import PROJECT_ROOT
@@ -105,13 +106,19 @@ def updated_guide(text: str) -> str:
     return before + field_reference() + after
 
 
-def main() -> int:
+def rewrite_guide(update: Callable[[str], str]) -> int:
+    """The staff guide rewritten by `update` (one of its generated sections), and saved
+    only when that changed it."""
     text = GUIDE.read_text(encoding="utf-8")
-    new = updated_guide(text)
+    new = update(text)
     if new != text:
         GUIDE.write_text(new, encoding="utf-8")
         print(f"updated {GUIDE}")
     return 0
+
+
+def main() -> int:
+    return rewrite_guide(updated_guide)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 from insyn.model.i18n import _, use_language
+from insyn.sources.fieldref import rewrite_guide
 from insyn.sources.files import PROJECT_ROOT
 
-GUIDE = PROJECT_ROOT / "docs" / "guide.md"
 TITLE = "Ansökan om medel för samtalsgrupper"
 NEW = (
     "new",
@@ -203,12 +203,7 @@ def updated_guide(text: str, made: dict[str, str] | None = None) -> str:
 
 def main() -> int:
     use_language("sv")
-    text = GUIDE.read_text(encoding="utf-8")
-    new = updated_guide(text)
-    if new != text:
-        GUIDE.write_text(new, encoding="utf-8")
-        print(f"updated {GUIDE}")
-    return 0
+    return rewrite_guide(updated_guide)
 
 
 if __name__ == "__main__":
