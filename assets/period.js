@@ -1,6 +1,8 @@
 /* Insyn: choose a period of the funding trails with two lists, as an enhancement.
-   Without JavaScript the filter's links ("Från och med", "Till och med") lead to the
-   same pages; with it, a small form with a first and a last year goes there at once.
+   Without JavaScript the filter's links (a year, or under "Flera år i följd" a first
+   and a last year) lead to the same pages; with it, a small form with a first and a
+   last year goes there at once and takes their place, so that the page has one period
+   control, not three (a year is a period from it to itself).
    The addresses follow insyn/trails.py: one year is /pengafloden/<status>/<year>/,
    a period /pengafloden/<status>/<from>-<to>/, and every year the status page itself.
    A first year after the last is read the other way round. */
@@ -56,6 +58,7 @@
         address(base, years, Number(from.select.value), Number(to.select.value))
       );
     });
+    Array.prototype.forEach.call(box.children, function (child) { child.hidden = true; });
     box.insertBefore(form, box.firstChild);
   });
 })();

@@ -100,8 +100,10 @@ def rows(tab: Node, part: str = "tbody") -> list[list[str]]:
 
 
 def svgs(path: Path) -> list[ET.Element]:
+    """The diagrams and charts of a page, not the bars of a ranked list of flows."""
     text = path.read_text(encoding="utf-8")
-    return [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", text, flags=re.S)]
+    found = re.findall(r"<svg\b.*?</svg>", text, flags=re.S)
+    return [ET.fromstring(m) for m in found if 'class="flodeslista__stapel"' not in m]
 
 
 # --- trails ---------------------------------------------------------------------
@@ -430,7 +432,17 @@ def test_period_links_choose_the_first_and_the_last_year(period_site: Path) -> N
     assert period_nav(period_site, "/pengafloden/avslag/") == {}
     assert period_nav(period_site, "/pengafloden/") == {}
     nav = main(period_site, "/pengafloden/sokt/2009-2010/").find("nav", class_="filter")
-    assert nav.find("h2").text == "Visa en status, ett år eller en period"
+    assert nav.find("h2").text == "Visa en status och en period"
+    # One period control: the years, and the first and the last year under a disclosure,
+    # open where the page shows a period.
+    period = nav.find("div", class_="filter__period")
+    assert period.find("ul").attrs["aria-label"] == "År"
+    details = period.find("details", class_="filter__flera")
+    assert details.find("summary").text == "Flera år i följd"
+    assert "open" in details.attrs
+    assert len(details.find_all("div", class_="filter__rad")) == 2
+    year_page = main(period_site, f"{base}2010/").find("div", class_="filter__period")
+    assert "open" not in year_page.find("details").attrs
     years = nav.find("ul", aria_label="År")
     assert not [a for a in years.find_all("a") if "aria-current" in a.attrs]
 

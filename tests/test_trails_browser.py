@@ -109,8 +109,13 @@ def test_choosing_a_period_lands_on_its_page(
     low, high = sorted((first, last))
     assert tab.get_by_label("Från", exact=True).input_value() == low
     assert tab.get_by_label("Till", exact=True).input_value() == high
-    for name, year in (("Från och med", low), ("Till och med", high)):
-        link = tab.get_by_role("list", name=name).get_by_role("link", name=year)
+    # The form is the one period control: the links it stands for are hidden, and still
+    # mark the page they lead to as the current one.
+    assert tab.locator(".filter__period form").count() == 1
+    for hidden in (".filter__ar", ".filter__flera"):
+        assert tab.locator(hidden).is_hidden()
+    for key, year in (("fran", low), ("till", high)):
+        link = tab.locator(f'ul[aria-labelledby="filter-{key}"] a', has_text=year)
         assert link.get_attribute("aria-current") == "page"
 
 
@@ -144,6 +149,9 @@ def test_without_javascript_the_links_do_the_same(browser: Any, base_url: str) -
     page.set_default_timeout(TIMEOUT_MS)
     page.goto("/pengafloden/sokt/")
     assert page.locator("form.periodval").count() == 0
+    assert page.get_by_role("list", name="År").is_visible()
+    assert page.get_by_role("list", name="Från och med").is_hidden()
+    page.get_by_text("Flera år i följd").click()
     page.get_by_role("list", name="Från och med").get_by_role("link", name="2009").click()
     page.wait_for_url("**/pengafloden/sokt/2009-2011/")
     page.get_by_role("list", name="Till och med").get_by_role("link", name="2010").click()

@@ -28,7 +28,7 @@ from insyn.pages.trail_filter import (
     status_url,
     status_year_link,
 )
-from insyn.present.sankey import Named, named
+from insyn.present.sankey_layout import Named, named
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ class TrailParts:
             orgs = [self.graph.organisations[org_id] for org_id in members(key)]
             if len(orgs) == 1:
                 return named(key, orgs[0].label, self.site.org_url(key), orgs[0].name)
-            label = together([o.label for o in orgs])
+            label = f"{together([o.label for o in orgs])} (gemensamt)"
             name = f"{together([o.name for o in orgs])} (gemensamt)"
             return named(key, label, self.site.org_url(orgs[0].id), name)
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -63,7 +63,9 @@ from insyn.pages.trail_filter import (
 )
 from insyn.pages.trail_index import StatusLines, TrailParts, trail_index, trail_parts, years_of
 from insyn.present import svg
-from insyn.present.sankey import NO_PROJECT, FlowAmount, sankey
+from insyn.present.flowlist import ranked_flows
+from insyn.present.sankey import sankey
+from insyn.present.sankey_layout import NO_PROJECT, FlowAmount
 
 #: A period page with more trails than this shows sums per funder and recipient instead.
 DETAIL_LIMIT = 150
@@ -103,6 +105,8 @@ class TrailSection:
     trail_count: int = 0
     #: the years a summary covers, as "2005–2025"
     span: str = ""
+    #: the largest flows as a list, which narrow screens show instead of the diagram
+    ranking: Markup = field(default_factory=Markup)
 
     def __bool__(self) -> bool:
         return bool(self.rows)
@@ -231,7 +235,14 @@ def _full_section(
     total = lines.totals[hi] - lines.totals[lo] if lo < hi else 0
     unknown = lines.unknowns[hi] - lines.unknowns[lo] if lo < hi else 0
     return TrailSection(
-        status, anchor, diagram, Markup("".join(rows)), total, lines.years, unknown=unknown
+        status,
+        anchor,
+        diagram,
+        Markup("".join(rows)),
+        total,
+        lines.years,
+        unknown=unknown,
+        ranking=ranked_flows(status, flows, parts),
     )
 
 
@@ -270,6 +281,7 @@ def _summary_section(
         trail_count=lines.trail_count(lo, hi),
         span=span,
         unknown=lines.unknowns[hi] - lines.unknowns[lo],
+        ranking=ranked_flows(status, flows, parts, projects=False),
     )
 
 

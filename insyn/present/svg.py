@@ -99,8 +99,3 @@ def document(
         body,
     )
     return Markup(root)
-
-
-def truncate(label: str, limit: int) -> str:
-    """A label that fits its column; the full name is always in the `<title>`."""
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
