@@ -303,6 +303,6 @@ def render_in_memory(graph: Any, findings: list[Any]) -> dict[str, bytes]:
     env = environment(site)
     for page in pages:
         files[page.path] = render_page(page, site, env.get_template(page.template))
-    data = OpenData(graph)
+    data = OpenData(graph, site.published)
     files.update({f.path: f.make(data) for f in plan_data_files(graph, pages)})
     return files

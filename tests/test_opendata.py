@@ -535,7 +535,9 @@ def test_360giving_maps_statuses_dates_and_places(site: Path) -> None:
     assert main["amountAppliedFor"] == 500000  # same payer, recipient, project, year
     assert main[EXTENSION_FIELD] == 150000  # 100 000 own + 50 000 from the partner, same project
     assert main["awardDate"] == "2008-03-11"
-    assert main["plannedDates"] == [{"startDate": "2008-02", "endDate": "2009"}]
+    # February 2008 to 2009: no day and no second month, so no planned dates or duration
+    assert "plannedDates" not in main
+    assert main["dataSource"] == main["url"]
     assert main["fundingOrganization"] == [
         {
             "id": "360G-insyn-org:lansstyrelsen",
@@ -554,7 +556,7 @@ def test_360giving_maps_statuses_dates_and_places(site: Path) -> None:
     assert "amountAppliedFor" not in only_year
     assert only_year[EXTENSION_FIELD] == 250000  # Skärholmen's co-financing of Framnäs
     assert only_year["beneficiaryLocation"][0]["name"] == "Skärholmens stadsdelsnämnd"
-    assert only_year["plannedDates"] == [{"startDate": "2009"}]
+    assert "plannedDates" not in only_year  # a start year alone is no date
 
     on_project = grants["360G-insyn-project:samtal:1"]
     assert on_project["awardDate"] == "2009-01-01"  # declared on a project: 1 January of its year
@@ -565,18 +567,26 @@ def test_360giving_maps_statuses_dates_and_places(site: Path) -> None:
         assert len(grant["title"]) <= 140
 
 
-def test_360giving_without_granted_lines_fails_only_for_having_no_grant(corpus: Corpus) -> None:
-    """The standard's package needs one grant; with none the file is still there, and says so."""
+def test_360giving_is_written_only_with_a_grant_and_the_data_page_says_so(
+    corpus: Corpus,
+) -> None:
+    """The standard's package needs one grant: with none the file is not written, not listed
+    in the catalogues, and /data/ says why instead of linking it."""
     corpus.decision(
         "bara-sokt",
         funding=[{"from": "lansstyrelsen", "amount": 1000, "year": 2008, "status": "applied"}],
     )
     result = corpus.run("build")
     assert result.returncode == 0, result.stderr
-    package = read_json(corpus.out, "/data/360giving.json")
-    assert package["grants"] == []
-    errors = list(giving_validator().iter_errors(package))
-    assert [(list(e.absolute_path), e.validator) for e in errors] == [(["grants"], "minItems")]
+    assert not (corpus.out / "data/360giving.json").exists()
+    main = page(corpus.out, "/data/").find("main")
+    assert "/data/360giving.json" not in main.links()
+    assert "skrivs när det finns minst ett bidrag" in main.text
+    catalogue = (corpus.out / "data/dcat.rdf").read_text(encoding="utf-8")
+    assert "360giving" not in catalogue
+    names = [r["name"] for r in read_json(corpus.out, "/data/datapackage.json")["resources"]]
+    assert "360giving" not in names and "finansiering-csv" in names
+    assert broken_links(corpus.out) == []
 
 
 # --- the JSON twins and the /data/ page ---------------------------------------

@@ -422,6 +422,9 @@ CONTENT_TYPES = {
     "feed.xml": "application/atom+xml; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
+    # the data catalogue, also where Sweden's data portal looks for it
+    "/data/dcat.rdf": "application/rdf+xml; charset=utf-8",
+    "/datasets/dcat": "application/rdf+xml; charset=utf-8",
 }
 
 

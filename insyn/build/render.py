@@ -28,6 +28,7 @@ from insyn.model.keys import DECISION as DECISION_KEY
 from insyn.model.keys import ORG as ORG_KEY
 from insyn.model.keys import PROJECT as PROJECT_KEY
 from insyn.model.keys import Key, Reads, entity_key
+from insyn.opendata import grants360
 from insyn.opendata.files import DataFile, plan_data_files
 from insyn.opendata.guide import GUIDE
 from insyn.opendata.records import OpenData
@@ -65,6 +66,8 @@ def environment(site: SiteView | None = None) -> Environment:
     environment.globals["open_data"] = GUIDE
     if site is not None:
         environment.globals["site"] = site
+        # /data/ links 360giving.json only when it is written (a grant to put in it)
+        environment.globals["has_grants"] = lambda: grants360.has_grants(site.ledger.lines)
     return environment
 
 
@@ -192,7 +195,8 @@ class Renderer:
 
     def open_data(self) -> OpenData:
         if self._open_data is None:
-            self._open_data = OpenData(self.site.graph)  # recorded, as pages see it
+            # recorded, as pages see it, with the files' publication times
+            self._open_data = OpenData(self.site.graph, self.site.published)
         return self._open_data
 
     def prepare(self, outputs: Iterable[Output]) -> None:

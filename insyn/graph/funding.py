@@ -78,6 +78,7 @@ def funding_lines(
                 status=raw["status"],
                 project_id=project_id,
                 note=raw.get("note"),
+                programme=raw.get("programme"),
                 origin=origin,
                 from_ids=from_ids,
                 to_ids=to_ids,

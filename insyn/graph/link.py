@@ -29,6 +29,7 @@ from insyn.model import (
     Person,
     Project,
     ProjectPart,
+    Publisher,
     SiteSettings,
 )
 from insyn.model.i18n import _
@@ -103,6 +104,19 @@ def build_settings(valid: ValidSources, path: str) -> SiteSettings | None:
         statement_updated=_date(data.get("statement_updated")),
         accessibility_issues=_tuple(data.get("accessibility_issues")),
         quick_exit_url=data.get("quick_exit_url", SiteSettings.quick_exit_url),
+        publisher=_publisher(data.get("publisher")),
+    )
+
+
+def _publisher(data: Any) -> Publisher | None:
+    if not isinstance(data, dict):
+        return None
+    return Publisher(
+        name=str(data["name"]),
+        type=str(data.get("type", Publisher.type)),
+        org_number=data.get("org_number"),
+        email=data.get("email"),
+        uri=data.get("uri"),
     )
 
 
@@ -129,6 +143,8 @@ def build_organisations(valid: ValidSources, sources: LoadedSources) -> dict[str
             if isinstance(active, dict)
             else None,
             website=entry.get("website"),  # type: ignore[arg-type]
+            org_number=entry.get("org_number"),  # type: ignore[arg-type]
+            part_of=entry.get("part_of"),  # type: ignore[arg-type]
         )
     return dict(sorted(result.items()))
 

@@ -91,6 +91,10 @@ class Organisation:
     aliases: tuple[str, ...] = ()
     active: Period | None = None
     website: str | None = None
+    #: organisationsnummer, `NNNNNN-NNNN` (`model.orgnumber`)
+    org_number: str | None = None
+    #: the id of the organisation this one is a part of, and whose legal entity it is
+    part_of: str | None = None
 
     @property
     def label(self) -> str:
@@ -137,6 +141,8 @@ class FundingLine:
     to_ids: tuple[str, ...] = ()
     #: the decision whose application this granted or rejected line answers
     answers: str | None = None
+    #: the funder's programme the money is applied for or granted from, as the source says
+    programme: str | None = None
 
     def __post_init__(self) -> None:
         if not self.from_ids:
@@ -236,6 +242,22 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Who publishes the open data, as the data catalogue names it (`opendata.dcat`).
+
+    `type` is a term of the ADMS publisher types (http://purl.org/adms/publishertype/),
+    which DCAT-AP-SE asks of every publisher; `uri` is the publisher's identity, by default
+    the one Sweden's data portal gives an organisation number (`dataportal_uri`).
+    """
+
+    name: str
+    type: str = "LocalAuthority"
+    org_number: str | None = None
+    email: str | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     title: str
     base_url: str
@@ -254,3 +276,5 @@ class SiteSettings:
     #: where "Lämna sidan snabbt" leads: a neutral site (GOV.UK's "Exit this page" leads to
     #: a weather forecast too)
     quick_exit_url: str = "https://www.smhi.se/"
+    #: who publishes the open data; None: `organisation` (or the title), a local authority
+    publisher: Publisher | None = None

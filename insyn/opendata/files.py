@@ -23,7 +23,8 @@ import orjson
 
 from insyn.graph.link import SiteGraph
 from insyn.model import STATUSES
-from insyn.opendata import grants360
+from insyn.opendata import datapackage, dcat, grants360
+from insyn.opendata.catalogue import Files
 from insyn.opendata.records import OpenData, Record
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -106,6 +107,19 @@ LINE_COLUMNS = (
     "source_title",
     "source_url",
     "meeting",
+    "programme",
+)
+ORGANISATION_COLUMNS = (
+    "id",
+    "url",
+    "name",
+    "short_name",
+    "type",
+    "category",
+    "area",
+    "website",
+    "org_number",
+    "legal_entity",
 )
 FUNDER_COLUMNS = (
     "id",
@@ -146,6 +160,11 @@ def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
     """
     files = [
         DataFile("data/beslut.json", lambda d: to_json(d.decisions_file()), True),
+        DataFile(
+            "data/organisationer.csv",
+            lambda d: to_csv(ORGANISATION_COLUMNS, d.organisation_rows()),
+            True,
+        ),
         DataFile("data/projekt.json", lambda d: to_json(d.projects_file()), True),
         DataFile("data/organisationer.json", lambda d: to_json(d.organisations_file()), True),
         DataFile("data/finansiering.json", lambda d: to_json(d.funding_file()), True),
@@ -156,8 +175,21 @@ def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
         DataFile(
             "data/stadsdelar.csv", lambda d: to_csv(DISTRICT_COLUMNS, d.district_rows()), True
         ),
-        DataFile("data/360giving.json", lambda d: to_json(grants360.package(d)), True),
     ]
+    if grants360.has_grants(graph.ledger.lines):
+        files.append(DataFile("data/360giving.json", lambda d: to_json(grants360.package(d)), True))
+    # The catalogues describe the files above, with their sizes and digests.
+    described = Files({f.path: f.make for f in files})
+    written = {f.path for f in files}
+    for path in ("data/dcat.rdf", dcat.PORTAL_PATH.lstrip("/")):
+        files.append(DataFile(path, lambda d: dcat.catalogue(d, described, written), True))
+    files.append(
+        DataFile(
+            "data/datapackage.json",
+            lambda d: to_json(datapackage.package(d, described, written)),
+            True,
+        )
+    )
     for page in pages:
         twin = twin_file(page)
         if twin is not None:

@@ -14,9 +14,10 @@ a project, which have no decision). The rules are documented on `/data/`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from insyn.model import DISTRICT, FundingLine
+from insyn.model import DISTRICT, FundingLine, PartialDate, orgnumber
 from insyn.opendata.records import OpenData, Record
 
 #: Our 360Giving identifier prefix: ids are made from our own ids, as the standard allows
@@ -73,9 +74,26 @@ def beneficiary_district(data: OpenData, line: FundingLine) -> str | None:
     return owner if graph.organisations[owner].type == DISTRICT else None
 
 
+#: Extension field: the legal entity of an organisation that is not one (a district
+#: council, a part of another organisation), by its SE-ON identifier and name.
+LEGAL_ENTITY_FIELD = "insyn:legalEntity"
+
+
 def _organisation(data: OpenData, org_id: str) -> Record:
+    """An organisation as 360Giving has it: `SE-ON-<number>` for a legal entity with its
+    organisationsnummer (org-id.guide), else our `360G-` id, with the legal entity it
+    belongs to stated (a district council is its municipality's committee)."""
     ref = data.org_ref(org_id)
-    return {"id": org_identifier(org_id), "name": ref["name"], "url": ref["url"]}
+    entity = orgnumber.legal_entity(data.graph.organisations[org_id], data.graph.organisations)
+    if entity is not None and entity.own:
+        return {"id": entity.identifier, "name": ref["name"], "url": ref["url"]}
+    record: Record = {"id": org_identifier(org_id), "name": ref["name"], "url": ref["url"]}
+    if entity is not None:
+        owner: Record = {"id": entity.identifier}
+        if entity.owner is not None:
+            owner["name"] = entity.owner.name
+        record[LEGAL_ENTITY_FIELD] = owner
+    return record
 
 
 def grant(
@@ -109,13 +127,13 @@ def grant(
         record["amountAppliedFor"] = applied[key]
     record["awardDate"] = award_date(data, line)
     record["url"] = data.source_url(line)
-    if project and (project.start or project.end):
-        event: Record = {}
-        if project.start:
-            event["startDate"] = project.start.iso()
-        if project.end:
-            event["endDate"] = project.end.iso()
-        record["plannedDates"] = [event]
+    record["dataSource"] = data.source_url(line)
+    record["dateModified"] = data.published(line.origin)[1].isoformat()
+    planned = planned_dates(project.start, project.end) if project else None
+    if planned:
+        record["plannedDates"] = [planned]
+    if line.programme:
+        record["grantProgramme"] = [{"title": line.programme}]
     record["fundingOrganization"] = [_organisation(data, line.from_id)]
     record["recipientOrganization"] = [_organisation(data, line.to_id)]
     district = beneficiary_district(data, line)
@@ -133,6 +151,21 @@ def grant(
     return record
 
 
+def planned_dates(start: PartialDate | None, end: PartialDate | None) -> Record | None:
+    """A project's planned period as 360Giving has it: start and end dates when both are
+    known to the day, else the length in whole months when both are known to the month
+    (January to June is 6), else nothing: a year alone is no date, and a guessed day
+    would say what the source does not."""
+    if start is None or end is None:
+        return None
+    if start.day and end.day:
+        return {"startDate": start.iso(), "endDate": end.iso()}
+    if start.month and end.month:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        return {"duration": months} if months > 0 else None
+    return None
+
+
 def is_grant(line: FundingLine) -> bool:
     """A 360Giving grant: granted money with a stated sum and year, from one funder to
     one recipient. Lines of unknown sum, without a year or jointly paid or received are
@@ -145,6 +178,11 @@ def is_grant(line: FundingLine) -> bool:
         and not line.joint_payer
         and not line.joint_recipient
     )
+
+
+def has_grants(lines: Iterable[FundingLine]) -> bool:
+    """Whether there is a grant to put in a package: the standard asks for at least one."""
+    return any(is_grant(line) for line in lines)
 
 
 def package(data: OpenData) -> Record:

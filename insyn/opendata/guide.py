@@ -8,55 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from insyn.opendata.grants360 import EXTENSION_FIELD, PREFIX
-
-TEXT = "text"
-TEXT_OR_NULL = "text eller null"
-INTEGER = "heltal"
-URL = "webbadress"
-URL_OR_NULL = "webbadress eller null"
-DATE_OR_NULL = "datum ÅÅÅÅ-MM-DD eller null"
-BOOLEAN = "true/false"
-TEXT_LIST = "lista med text"
-REF = "hänvisning (id, name, url)"
-REF_OR_NULL = "hänvisning (id, name, url) eller null"
-REF_LIST = "lista med hänvisningar"
-LINE_LIST = "lista med finansieringsrader"
-STATUS_SUMS = "objekt: applied, granted, rejected, contributed (heltal, kronor)"
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    type: str
-    meaning: str
-
-
-@dataclass(frozen=True)
-class Table:
-    """The fields of one kind of record, shown as one table on `/data/`."""
-
-    id: str
-    title: str
-    about: str
-    fields: tuple[Field, ...]
-
-    @property
-    def names(self) -> set[str]:
-        return {f.name for f in self.fields}
-
-
-@dataclass(frozen=True)
-class Download:
-    path: str
-    format: str
-    about: str
-    table: str
-
-    @property
-    def name(self) -> str:
-        return self.path.rsplit("/", 1)[-1]
-
+from insyn.opendata.grants360 import EXTENSION_FIELD, LEGAL_ENTITY_FIELD, PREFIX
+from insyn.opendata.guide360 import GRANT, PACKAGE
+from insyn.opendata.guide_types import (  # noqa: F401  (the names the template uses)
+    BOOLEAN,
+    DATE_OR_NULL,
+    INTEGER,
+    LINE_LIST,
+    REF,
+    REF_LIST,
+    REF_OR_NULL,
+    STATUS_SUMS,
+    TEXT,
+    TEXT_LIST,
+    TEXT_OR_NULL,
+    URL,
+    URL_OR_NULL,
+    Download,
+    Field,
+    Table,
+)
 
 STATUS_MEANING = (
     "applied = sökt, granted = beviljat, rejected = avslag, contributed = egen "
@@ -198,8 +169,37 @@ ORGANISATION = Table(
         Field("aliases", TEXT_LIST, "Andra namn i dokumenten."),
         Field("active", "objekt (from, to) eller null", "År då nämnden fanns."),
         Field("website", URL_OR_NULL, "Organisationens webbplats."),
+        Field(
+            "org_number",
+            TEXT_OR_NULL,
+            "Organisationsnummer, NNNNNN-NNNN: organisationens eget, eller för en "
+            "stadsdelsnämnd eller en del av en annan organisation den juridiska personens "
+            "(en stadsdelsnämnd har kommunens nummer).",
+        ),
+        Field(
+            "legal_entity",
+            "objekt (identifier, id, name, own) eller null",
+            "Den juridiska personen som numret hör till: identifier är SE-ON- följt av numrets "
+            "tio siffror (org-id.guide), id och name organisationen på webbplatsen (null om den "
+            "inte finns här), own true när det är organisationens eget nummer.",
+        ),
     ),
 )
+
+ORGANISATION_CSV = Table(
+    "falt-organisationer-csv",
+    "Organisation (organisationer.csv)",
+    "Samma organisationer som i organisationer.json, en rad var, med de fält som ryms i en "
+    "cell. legal_entity är här den juridiska personens identitet (SE-ON- och numret).",
+    tuple(
+        Field(f.name, TEXT_OR_NULL, "SE-ON- följt av organisationsnumrets tio siffror, för "
+              "den juridiska person som numret hör till (tomt när inget nummer är känt).")
+        if f.name == "legal_entity"
+        else f
+        for f in ORGANISATION.fields
+        if f.name not in ("aliases", "active")
+    ),
+)  # fmt: skip
 
 LINE = Table(
     "falt-finansiering",
@@ -258,6 +258,12 @@ LINE = Table(
         Field("source_title", TEXT, "Beslutets rubrik eller projektets namn."),
         Field("source_url", URL, "Källans sida, där originaldokumentet finns."),
         Field("meeting", DATE_OR_NULL, "Sammanträdesdatum, när raden anges i ett beslut."),
+        Field(
+            "programme",
+            TEXT_OR_NULL,
+            "Finansiärens program eller bidragsform, när källan nämner det (till exempel "
+            "utvecklingsmedel).",
+        ),
     ),
 )
 
@@ -378,99 +384,30 @@ TWIN = Table(
     ),
 )
 
-GRANT = Table(
-    "falt-360giving",
-    "Bidrag i 360Giving (360giving.json)",
-    "Varje beviljad finansieringsrad (status granted) med belopp och år, från en finansiär till "
-    "en mottagare, blir ett bidrag (grant) enligt 360Giving Data Standard. Beviljade rader med "
-    "okänt belopp, utan år eller med flera betalare eller mottagare är inga bidrag i "
-    "standardens mening (den kräver belopp, datum och en mottagare) och finns bara i "
-    "finansiering.csv och finansiering.json. Övriga statusar är inga bidrag men syns i fälten "
-    "nedan.",
-    (
-        Field(
-            "id",
-            TEXT,
-            f"{PREFIX} följt av radens id i finansiering.csv, till exempel "
-            f"{PREFIX}decision:samtalsgrupper:1. Prefixet är vårt eget; det är inte registrerat "
-            "hos 360Giving.",
-        ),
-        Field("title", TEXT, "Projektets namn (annars källans rubrik) och året, högst 140 tecken."),
-        Field("description", TEXT, "Vem som beviljade hur mycket till vem, och källan."),
-        Field("currency", TEXT, "Alltid SEK."),
-        Field("amountAwarded", INTEGER, "Det beviljade beloppet, kronor."),
-        Field(
-            "amountAppliedFor",
-            INTEGER,
-            "Summan av sökta rader (status applied) med samma betalare, mottagare, projekt och "
-            "år. Saknas när inget sådant belopp finns.",
-        ),
-        Field(
-            "awardDate",
-            "datum ÅÅÅÅ-MM-DD",
-            "Sammanträdesdatum för beslutet som anger raden. Saknas datum (beslut med bara år) "
-            "är det 1 januari beslutsåret; för en rad som anges i ett projekt 1 januari radens år.",
-        ),
-        Field("url", URL, "Källans sida (beslutet eller projektet)."),
-        Field(
-            "plannedDates",
-            "lista med ett objekt (startDate, endDate)",
-            "Projektets start och slut så noga de är kända. Saknas utan projekt eller datum.",
-        ),
-        Field(
-            "fundingOrganization",
-            "lista med ett objekt (id, name, url)",
-            f"Den som beviljar; id är {PREFIX}org: följt av organisationens id.",
-        ),
-        Field(
-            "recipientOrganization",
-            "lista med ett objekt (id, name, url)",
-            f"Mottagaren; id är {PREFIX}org: följt av organisationens id.",
-        ),
-        Field(
-            "beneficiaryLocation",
-            "lista med ett objekt (id, name, countryCode)",
-            "Stadsdelsnämnden: den som beslutar, eller för en projektrad mottagaren eller "
-            "projektägaren om det är en nämnd. countryCode är SE.",
-        ),
-        Field(
-            EXTENSION_FIELD,
-            INTEGER,
-            "Tillägg till standarden (som saknar fält för det): summan av egen finansiering "
-            "och medfinansiering (status contributed) till samma mottagare, projekt och år. "
-            "Saknas när inget sådant belopp finns.",
-        ),
-    ),
+TABLES = (
+    HEADER,
+    DECISION,
+    PROJECT,
+    ORGANISATION,
+    ORGANISATION_CSV,
+    REFERENCE,
+    LINE,
+    FUNDERS,
+    DISTRICTS,
+    TWIN,
 )
-
-PACKAGE = Table(
-    "falt-360giving-paket",
-    "Paketet i 360Giving (360giving.json)",
-    "Filen är ett 360Giving-paket: ett objekt med metadata och listan grants.",
-    (
-        Field("title", TEXT, "Paketets namn."),
-        Field("description", TEXT, "Vad paketet innehåller."),
-        Field("identifier", TEXT, f"{PREFIX}package."),
-        Field("publisher", "objekt (name, website)", "Den som publicerar webbplatsen."),
-        Field("accessURL", URL, "Den här sidan."),
-        Field("downloadURL", URL, "Filens adress."),
-        Field("license", URL, "Licenstexten."),
-        Field(
-            "grants",
-            "lista med bidrag",
-            "Ett bidrag per beviljad finansieringsrad med belopp, år, en finansiär och en "
-            "mottagare.",
-        ),
-    ),
-)
-
-TABLES = (HEADER, DECISION, PROJECT, ORGANISATION, REFERENCE, LINE, FUNDERS, DISTRICTS, TWIN)
 GIVING_TABLES = (PACKAGE, GRANT)
 
 DOWNLOADS = (
     Download("/data/beslut.json", "JSON", "Alla publicerade beslut med alla fält.", DECISION.id),
     Download("/data/projekt.json", "JSON", "Alla publicerade projekt med alla fält.", PROJECT.id),
     Download("/data/organisationer.json", "JSON", "Alla organisationer.", ORGANISATION.id),
+    Download(
+        "/data/organisationer.csv",
+        "CSV",
+        "Alla organisationer, en rad var, med organisationsnummer.",
+        ORGANISATION_CSV.id,
+    ),
     Download(
         "/data/finansiering.csv",
         "CSV",
@@ -508,6 +445,7 @@ class Guide:
     giving_tables: tuple[Table, ...] = GIVING_TABLES
     grant_prefix: str = PREFIX
     extension_field: str = EXTENSION_FIELD
+    legal_entity_field: str = LEGAL_ENTITY_FIELD
 
 
 GUIDE = Guide()

@@ -7,15 +7,28 @@ both read them from here, so neither depends on the other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from insyn.graph.ledger import Totals, ledger_order
 from insyn.graph.link import SiteGraph
-from insyn.model import STATUSES, Decision, FundingLine, Organisation, Project
+from insyn.model import (
+    STATUSES,
+    Decision,
+    FundingLine,
+    Organisation,
+    Origin,
+    Project,
+    orgnumber,
+)
 from insyn.pages.common import decision_url, org_url, project_url
 
 Record = dict[str, Any]
+
+#: When a content file entered the site and last changed.
+Published = Callable[[Origin], tuple[dt.datetime, dt.datetime]]
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def line_id(line: FundingLine) -> str:
@@ -26,10 +39,18 @@ def line_id(line: FundingLine) -> str:
 class OpenData:
     """Records for the downloads, built from one graph: absolute URLs, resolved references."""
 
-    def __init__(self, graph: SiteGraph) -> None:
+    def __init__(self, graph: SiteGraph, published: Published | None = None) -> None:
         self.graph = graph
         self.settings = graph.settings
         self.ledger = graph.ledger
+        self._published = published
+
+    def published(self, origin: Origin) -> tuple[dt.datetime, dt.datetime]:
+        """When a content file entered the site and last changed (git; `SiteView.published`),
+        or the start of 1 January 1970 for both when no history is at hand."""
+        if self._published is None:
+            return (EPOCH, EPOCH)
+        return self._published(origin)
 
     def absolute(self, path: str) -> str:
         return f"{self.settings.base_url}{path}"
@@ -102,6 +123,7 @@ class OpenData:
             "source_title": self.source_title(line),
             "source_url": self.source_url(line),
             "meeting": self.meeting(line),
+            "programme": line.programme,
         }
 
     def lines(self, lines: Iterable[FundingLine]) -> list[Record]:
@@ -202,6 +224,24 @@ class OpenData:
             "aliases": list(org.aliases),
             "active": {"from": org.active.first, "to": org.active.last} if org.active else None,
             "website": org.website,
+            **self.legal_entity(org),
+        }
+
+    def legal_entity(self, org: Organisation) -> Record:
+        """Its organisationsnummer (its own, or its legal entity's) and that entity's
+        SE-ON identifier, both null when no number is known."""
+        entity = orgnumber.legal_entity(org, self.graph.organisations)
+        if entity is None:
+            return {"org_number": None, "legal_entity": None}
+        owner = entity.owner
+        return {
+            "org_number": entity.number,
+            "legal_entity": {
+                "identifier": entity.identifier,
+                "id": owner.id if owner else None,
+                "name": owner.name if owner else None,
+                "own": entity.own,
+            },
         }
 
     # --- files ------------------------------------------------------------
@@ -244,6 +284,20 @@ class OpenData:
             "count": len(self.ledger.lines),
             "lines": self.lines(self.ledger.lines),
         }
+
+    def organisation_rows(self) -> list[Record]:
+        """One row per organisation, the fields of organisationer.json a cell can hold."""
+        rows = []
+        for org in self.graph.organisations.values():
+            record = self.organisation(org)
+            entity = record["legal_entity"]
+            rows.append(
+                {
+                    **{k: v for k, v in record.items() if k not in ("aliases", "active")},
+                    "legal_entity": entity["identifier"] if entity else None,
+                }
+            )
+        return rows
 
     def funder_rows(self) -> list[Record]:
         """One row per organisation that pays (or is asked to pay): sums per status, never added."""

@@ -27,6 +27,7 @@ from insyn.model import (
     Organisation,
     Origin,
     Project,
+    orgnumber,
 )
 from insyn.model.formatting import amount, period, project_status_word, status_word
 from insyn.model.keys import DECISION, ORG, PROJECT, Reads
@@ -121,6 +122,10 @@ class SiteView:
 
     def org(self, org_id: str) -> Organisation:
         return self.graph.organisations[org_id]
+
+    def legal_entity(self, org: Organisation) -> orgnumber.LegalEntity | None:
+        """Whose organisationsnummer `org` goes by, for its page (`model.orgnumber`)."""
+        return orgnumber.legal_entity(org, self.graph.organisations)
 
     # Links to entities, made once each: a big table repeats the same few thousand links,
     # and a macro call per link was the largest cost of rendering those pages. A link
@@ -265,16 +270,20 @@ class SiteView:
         its entries by these, so a decision of 2007 added today reaches subscribers today;
         its meeting date is in the entry's text."""
         record((DECISION, decision.id))  # its version holds its file's history
-        found = self._published.get(decision.origin.path)
+        return self.published(decision.origin)
+
+    def published(self, origin: Origin) -> tuple[dt.datetime, dt.datetime]:
+        """When a content file entered the site and when it last changed (`publication`)."""
+        found = self._published.get(origin.path)
         if found is None:
-            relative = content_relative(decision.origin.path)
+            relative = content_relative(origin.path)
             times = [c.committed for c in self._history.of(relative) if c.committed]
             if times:
                 found = (min(times), max(times))
             else:
                 day = dt.datetime.combine(today(), dt.time(), dt.UTC)
                 found = (day, day)
-            self._published[decision.origin.path] = found
+            self._published[origin.path] = found
         return found
 
     def org_url(self, org_id: str) -> str:

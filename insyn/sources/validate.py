@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from insyn.model.i18n import _
+from insyn.model import DISTRICT, orgnumber
+from insyn.model.i18n import Message, _
 from insyn.model.ids import is_valid_id, slugify
 from insyn.model.problems import Problems
 from insyn.sources.load import DECISION, KIND_WORD, PROJECT, LoadedSources, SourceCache, SourceFile
@@ -44,6 +45,7 @@ def validate(
         problems,
     ):
         valid.settings = sources.settings
+        _check_publisher_number(sources, problems)
     seen: dict[tuple[str, str], str] = {}
     for source in sources.files:
         if not _stem_ok(source, problems):
@@ -227,3 +229,75 @@ def _validate_organisations(
             continue
         first_line[org_id] = document.line_of((index, "id"))
         valid.organisations.append((index, entry))
+    _check_legal_entities(shown, document, valid, problems)
+
+
+def _wrong_check_digit(number: str) -> Message:
+    return _(
+        "org_number: {number} has the wrong check digit (the last digit would be "
+        "{digit}): copy the number again from the organisation's own documents",
+        number=number,
+        digit=orgnumber.check_digit(orgnumber.digits(number)[:9]),
+    )
+
+
+def _check_publisher_number(sources: LoadedSources, problems: Problems) -> None:
+    """The publisher's organisationsnummer in data/site.yaml has its check digit: it is the
+    publisher's identity in the data catalogue (`opendata.dcat`)."""
+    document = sources.settings
+    publisher = document.data.get("publisher") if document else None
+    number = publisher.get("org_number") if isinstance(publisher, dict) else None
+    if document is None or not isinstance(number, str) or orgnumber.luhn_valid(number):
+        return
+    problems.error(
+        sources.settings_path,
+        document.line_of(("publisher", "org_number")),
+        _wrong_check_digit(number),
+    )
+
+
+def _check_legal_entities(
+    shown: str, document: YamlDocument, valid: ValidSources, problems: Problems
+) -> None:
+    """Each organisationsnummer has its check digit, each `part_of` names another organisation,
+    and no number is the identity of two organisations: a district council and a part of
+    another organisation use a number that is not theirs alone (`model.orgnumber`)."""
+    own: dict[str, tuple[str, int]] = {}
+    for index, entry in valid.organisations:
+        org_id, number, parent = str(entry["id"]), entry.get("org_number"), entry.get("part_of")
+        if isinstance(parent, str) and (
+            parent == org_id or parent not in valid.declared_organisations
+        ):
+            problems.error(
+                shown,
+                document.line_of((index, "part_of")),
+                _("part_of: '{parent}' is not another organisation in this file", parent=parent),
+            )
+        if not isinstance(number, str):
+            continue
+        line = document.line_of((index, "org_number"))
+        if not orgnumber.luhn_valid(number):
+            problems.error(
+                shown,
+                line,
+                _wrong_check_digit(number),
+            )
+            continue
+        if entry.get("type") == DISTRICT or parent:
+            continue
+        if number in own:
+            other, first = own[number]
+            problems.error(
+                shown,
+                line,
+                _(
+                    "org_number: {number} is already given to '{other}' (line {first}); two "
+                    "organisations cannot be one legal entity: give the one that is part of the "
+                    "other 'part_of: {other}'",
+                    number=number,
+                    other=other,
+                    first=first,
+                ),
+            )
+            continue
+        own[number] = (org_id, line)
