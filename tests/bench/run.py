@@ -3,7 +3,12 @@
 For N = 1,000 and 10,000 decisions (and 100,000 with BENCH_FULL=1): a cold
 full build (no output, no cache), a warm full build (nothing changed), the
 search indexing step on its own, and the time from saving an edited
-decision to the new page being served by `serve`. Wall times are medians of
+decision to the new page being served by `serve`. Then the build people run,
+search included (`full_builds`): cold, warm after a one-line edit of one
+decision (`full_warm_edit_build_s`), and the same Pagefind binary alone on the
+output (`pagefind_alone_s`, with its peak RSS); with Hugo, Hugo followed by that
+Pagefind on Hugo's output (`hugo_pagefind_s`), and `ratio_full_vs_hugo_pagefind`
+= Insyn's full cold build / Hugo + Pagefind (below 1: Insyn is faster). Wall times are medians of
 BENCH_RUNS runs (default 3); peak RSS is of the whole process tree, sampled
 from /proc. A cold build's CPU seconds are split into user and system time
 (`cold_user_s`, `cold_system_s`), and `write_floor_s` is how long a program that
@@ -272,6 +277,78 @@ def bench_hugo(
     }
 
 
+def pagefind_command(site_dir: Path, output: Path) -> list[str]:
+    """The Pagefind the build runs (the pinned binary), as a user would run it after Hugo."""
+    from insyn.build.search import LANGUAGE, pagefind_binary
+
+    return [str(pagefind_binary()), "--site", str(site_dir), "--output-path", str(output),
+            "--force-language", LANGUAGE, "--silent"]  # fmt: skip
+
+
+def bench_hugo_pagefind(
+    root: Path, runs: int, workdir: Path, executable: str, trash: Trash
+) -> dict[str, float | int]:
+    """Hugo followed by Pagefind on Hugo's output, cold: what a user would pick instead.
+
+    Times are the medians of the sums of the two steps, one run after another; the peak is
+    the larger of the two steps' peaks (they run one after the other)."""
+    site_dir = workdir / f"hugo-{root.name}"
+    destination = workdir / f"hugo-{root.name}-public"
+    index = workdir / f"hugo-{root.name}-pagefind"
+    times, indexing, peaks = [], [], []
+    for _ in range(runs):
+        trash.put(*(site_dir / name for name in hugo.CACHES), destination, index)
+        built, peak = timed(hugo.hugo_command(site_dir, destination, executable), site_dir)
+        indexed, index_peak = timed(pagefind_command(destination, index), workdir)
+        times.append(built + indexed)
+        indexing.append(indexed)
+        peaks.append(max(peak, index_peak))
+    return {
+        "hugo_pagefind_s": statistics.median(times),
+        "hugo_pagefind_index_s": statistics.median(indexing),
+        "hugo_pagefind_peak_rss_mib": round(max(peaks) / 1024),
+    }
+
+
+def full_builds(root: Path, runs: int, trash: Trash) -> dict[str, float | int]:
+    """The build staff, CI and Netlify run, search included: cold (no output, no cache),
+    then warm after a one-line edit of one decision; and Pagefind alone on the output."""
+    out, cache = root / "_site", root / ".cache"
+    cold, cold_peaks, warm, warm_peaks = [], [], [], []
+    for _ in range(runs):
+        trash.put(out, cache)
+        seconds, peak = timed(site("build"), root)
+        cold.append(seconds)
+        cold_peaks.append(peak)
+    decisions = sorted((root / "content/decisions").glob("*.md"))
+    target = decisions[len(decisions) // 3]
+    original = target.read_text(encoding="utf-8")
+    try:
+        for run in range(runs):
+            target.write_text(f"{original.rstrip()}\n\nÄndrad rad {run}.\n", encoding="utf-8")
+            seconds, peak = timed(site("build"), root)
+            warm.append(seconds)
+            warm_peaks.append(peak)
+    finally:
+        target.write_text(original, encoding="utf-8")
+    index = root / "_pagefind-alone"
+    alone, alone_peaks = [], []
+    for _ in range(runs):
+        trash.put(index)
+        seconds, peak = timed(pagefind_command(out, index), root)
+        alone.append(seconds)
+        alone_peaks.append(peak)
+    trash.put(index)
+    return {
+        "full_cold_build_s": statistics.median(cold),
+        "full_cold_peak_rss_mib": round(max(cold_peaks) / 1024),
+        "full_warm_edit_build_s": statistics.median(warm),
+        "full_warm_edit_peak_rss_mib": round(max(warm_peaks) / 1024),
+        "pagefind_alone_s": statistics.median(alone),
+        "pagefind_alone_peak_rss_mib": round(max(alone_peaks) / 1024),
+    }
+
+
 def corpus(n: int, workdir: Path) -> Path:
     root = workdir / f"corpus-{n}"
     if not (root / "content").exists():
@@ -308,6 +385,8 @@ def bench(
         peaks.append(peak)
     pages = sum(1 for _ in out.rglob("*.html"))
     edits = edit_to_served(root, runs)
+    full = full_builds(root, runs, trash)
+    both = bench_hugo_pagefind(root, runs, workdir, executable, trash) if executable else {}
     cold_median = statistics.median(cold)
     row: dict[str, object] = {
         "decisions": n,
@@ -322,7 +401,13 @@ def bench(
         "pages_per_s_cold": round(pages / cold_median),
         "peak_rss_mib": round(max(peaks) / 1024),
         "runs": runs,
+        **{k: round(v, 2) if isinstance(v, float) else v for k, v in full.items()},
     }
+    if both:
+        row |= {k: round(v, 2) if isinstance(v, float) else v for k, v in both.items()}
+        row["ratio_full_vs_hugo_pagefind"] = round(
+            full["full_cold_build_s"] / max(both["hugo_pagefind_s"], 1e-9), 2
+        )
     if versus:
         row |= {
             "cold_peak_rss_mib": round(cold_peak / 1024),
