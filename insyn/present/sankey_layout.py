@@ -11,6 +11,7 @@ recipient.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from markupsafe import escape
 
 from insyn.model import formatting
 from insyn.present import svg
-from insyn.present.textwidth import wrap
+from insyn.present.textwidth import width, wrap
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,15 @@ class Node:
     project_lines: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=16384)
 def label_lines(text: str, value: int, room: float) -> tuple[str, ...]:
-    """A node's label in lines, escaped, with its sum on the last line or a line of its own."""
+    """A node's label in lines, escaped, with its sum on the last line or a line of its own.
+
+    Cached: the same organisation with the same sum recurs on many trail pages."""
     amount = f"({formatting.amount(value)})"
     lines = wrap(text, room, FONT, MAX_LINES)
-    joined = wrap(f"{lines[-1]} {amount}", room, FONT, 1)
-    if not joined[0].endswith("\u2026"):
-        return tuple(svg.text(line) for line in (*lines[:-1], joined[0]))
+    if width(f"{lines[-1]} {amount}", FONT) <= room:
+        return tuple(svg.text(line) for line in (*lines[:-1], f"{lines[-1]} {amount}"))
     return tuple(svg.text(line) for line in (*lines, amount))
 
 

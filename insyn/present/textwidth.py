@@ -148,6 +148,7 @@ for _table_ in (REGULAR, BOLD):
 _WIDEST = {id(REGULAR): max(REGULAR.values()), id(BOLD): max(BOLD.values())}
 
 
+@functools.lru_cache(maxsize=65536)
 def width(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` at font size `size`, in the same units, never less than drawn."""
     table = BOLD if bold else REGULAR
@@ -165,7 +166,7 @@ def wrap(text: str, room: float, size: float, max_lines: int) -> tuple[str, ...]
     text ends in an ellipsis, and the full text belongs in a title or a table."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in filter(None, text.split(" ")):  # not at no-break spaces
         candidate = f"{line} {word}" if line else word
         if width(candidate, size) <= room:
             line = candidate
