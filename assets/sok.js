@@ -219,11 +219,29 @@ function update(mode) {
   return run();
 }
 
+// The index is cut into shards (a year each), each a Pagefind bundle of its own, listed in
+// /pagefind/delar.json: the first shard's pagefind.js is loaded and the others merged into it,
+// so a search runs over all of them. Only paths of the form /pagefind/<shard>/ are followed.
+const SHARD_PATH = /^\/pagefind\/[a-z0-9][a-z0-9-]*\/$/;
+const OPTIONS = { excerptLength: 24 };
+
+async function openIndex() {
+  const response = await fetch("/pagefind/delar.json");
+  if (!response.ok) throw new Error(`delar.json: ${response.status}`);
+  const paths = (await response.json()).delar.map((shard) => shard.sokvag);
+  if (!paths.length || !paths.every((path) => SHARD_PATH.test(path))) {
+    throw new Error("delar.json lists no usable shard");
+  }
+  const index = await import(`${paths[0]}pagefind.js`);
+  await index.options(OPTIONS);
+  await index.init();
+  await Promise.all(paths.slice(1).map((path) => index.mergeIndex(path, OPTIONS)));
+  return index;
+}
+
 async function start() {
   try {
-    pagefind = await import("/pagefind/pagefind.js");
-    await pagefind.options({ excerptLength: 24 });
-    await pagefind.init();
+    pagefind = await openIndex();
     totals = await pagefind.filters();
   } catch (error) {
     status.textContent = "Sökningen kunde inte startas. Använd listorna nedan.";

@@ -49,8 +49,10 @@ def fields(node: Node, kind: str) -> dict[str, list[str]]:
     return found
 
 
-def test_build_writes_the_pagefind_bundle(site: Path) -> None:
-    bundle = site / "pagefind"
+def test_build_writes_the_pagefind_bundle_and_its_list(site: Path) -> None:
+    listing = json.loads((site / "pagefind" / "delar.json").read_text(encoding="utf-8"))
+    assert listing == {"delar": [{"namn": "alla", "sokvag": "/pagefind/alla/"}]}
+    bundle = site / "pagefind" / "alla"
     assert (bundle / "pagefind.js").is_file()
     assert (bundle / "pagefind-worker.js").is_file()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -60,6 +62,7 @@ def test_build_writes_the_pagefind_bundle(site: Path) -> None:
     assert list(bundle.glob("index/*.pf_index")) and list(bundle.glob("fragment/*.pf_fragment"))
     assert list(bundle.glob("filter/*.pf_filter"))
     assert not list(bundle.glob("pagefind-*ui*")), "the ready-made UIs are not shipped"
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["alla", "delar.json"]
 
 
 def test_only_decision_and_project_pages_are_indexed(site: Path) -> None:
@@ -175,7 +178,7 @@ def test_two_builds_are_byte_identical_with_the_index(corpus: Corpus) -> None:
     assert corpus.run("build", "--out", str(first)).returncode == 0
     assert corpus.run("build", "--out", str(second)).returncode == 0
     one, two = tree_bytes(first), tree_bytes(second)
-    assert any(path.startswith("pagefind/fragment/") for path in one)
+    assert any(path.startswith("pagefind/alla/fragment/") for path in one)
     assert one == two
 
 
@@ -183,7 +186,7 @@ def test_failed_build_leaves_previous_site_and_index_untouched(corpus: Corpus) -
     write_edge_corpus(corpus)
     assert corpus.run("build").returncode == 0
     before = tree_bytes(corpus.out)
-    assert "pagefind/pagefind.js" in before
+    assert "pagefind/delar.json" in before and "pagefind/alla/pagefind.js" in before
     corpus.decision("trasig", district="finns-inte")
     result = corpus.run("build")
     assert result.returncode == 1 and "Traceback" not in result.stderr

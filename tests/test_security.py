@@ -299,7 +299,11 @@ def test_pages_refer_to_assets_by_fingerprinted_name(built: Path) -> None:
         referred |= set(re.findall(r'url\("?/assets/([^")]+)', path.read_text(encoding="utf-8")))
     assert referred == names
     sok = next(built.glob("assets/sok.*.js")).read_text(encoding="utf-8")
-    assert set(re.findall(r'import\(\s*"([^"]+)"', sok)) == {"/pagefind/pagefind.js"}
+    # The only module it imports is a shard's pagefind.js, from a path delar.json lists and
+    # that must look like /pagefind/<shard>/ (checked before the import).
+    assert re.findall(r"import\(([^)]*)\)", sok) == ["`${paths[0]}pagefind.js`"]
+    assert 'fetch("/pagefind/delar.json")' in sok
+    assert "SHARD_PATH.test(path)" in sok
 
 
 def test_every_built_page_is_free_of_inline_code_and_links_work(built: Path) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,7 +50,6 @@ from insyn.build.write import (
     check_output_folder,
     describe_failure,
     output_lock,
-    safe_relative,
     write_tree,
 )
 from insyn.graph.link import SiteGraph
@@ -67,7 +65,6 @@ from insyn.sources.preload import preload
 
 #: A file modified this close to the start of the last build may have changed unseen.
 RACY_NS = 2_000_000_000
-SEARCH_PREFIX = "pagefind/"
 
 
 @dataclass
@@ -93,25 +90,6 @@ class Built:
     rendered: int = 0
     state: SiteState | None = None
     skipped: bool = False
-
-
-class StagedFiles(Mapping[str, bytes]):
-    """Site files read lazily from a folder: what the search indexer reads."""
-
-    def __init__(self, folder: Path, paths: list[str]) -> None:
-        self.folder = folder
-        self.paths = paths
-
-    def __getitem__(self, path: str) -> bytes:
-        if path not in self.paths:
-            raise KeyError(path)
-        return (self.folder / safe_relative(path)).read_bytes()
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
 
 
 def _options_key(options: BuildOptions) -> str:
@@ -252,7 +230,10 @@ def _build(
         for path, data in renderer.assets.items():
             records[path] = sink.put(path, data)
         if options.search:
-            search_seconds = _search(staging, sink, records, previous)
+            from insyn.build.search_update import update_search
+
+            cache = cache_folder(out)
+            search_seconds = update_search(staging, sink, records, previous, cache).seconds
 
     def keep_manifest() -> None:
         """The swap failed and left `--out` as it was: the old manifest still describes it."""
@@ -342,26 +323,3 @@ def _unchanged(
         return False
     written = {path: (r.size, r.mtime_ns) for path, r in manifest.files.items()}
     return tree_stats(out) == written
-
-
-def _search(
-    staging: Path,
-    sink: Sink,
-    records: dict[str, OutputRecord],
-    previous: dict[str, OutputRecord],
-) -> float:
-    """The Pagefind bundle: kept from the last build when no page changed, else made anew."""
-    from insyn.build.search import index_site
-
-    html = sorted(path for path in records if path.endswith(".html"))
-    old_html = sorted(p for p in previous if p.endswith(".html"))
-    bundle = [p for p in previous if p.startswith(SEARCH_PREFIX)]
-    same = html == old_html and all(records[p].digest == previous[p].digest for p in html)
-    if same and bundle and all(sink.keep(p, previous[p]) for p in bundle):
-        for path in bundle:
-            records[path] = previous[path]
-        return 0.0
-    started = time.perf_counter()
-    for path, data in index_site(StagedFiles(staging, html)).items():
-        records[path] = sink.put(path, data)
-    return time.perf_counter() - started

@@ -14,6 +14,14 @@ from markupsafe import Markup, escape
 from insyn.graph.ledger import Totals
 from insyn.model import DISTRICT, Decision, FundingLine, Project, formatting
 
+#: The shard of the search index every page is in (`build.search_records`). One, for now:
+#: when no word of a shard's index starts with a query word, Pagefind answers with the
+#: longest indexed word that the query word starts with (`find_word_extensions` in
+#: pagefind_web/src/search.rs), per index. So year shards merged with `mergeIndex` would
+#: answer "ideell" with the pages of every year that has no "ideell" but has "i", which one
+#: index does not (docs/performance.md). The build, `delar.json` and /sok/ take any number.
+SEARCH_SHARD = "alla"
+
 if TYPE_CHECKING:
     from insyn.pages.site import SiteView
 
@@ -108,9 +116,12 @@ def project_fields(
 
 
 def _hidden(parts: list[Markup]) -> Markup:
-    """The hidden block Pagefind reads the facets from, one element a line."""
+    """The hidden block Pagefind reads the facets from, one element a line. `data-sokdel`
+    names the shard of the search index the page is in (`SEARCH_SHARD`)."""
     return Markup(
-        '<div class="sokdata" hidden>\n' + "".join(f"{p}\n" for p in parts) + "\n</div>\n"
+        f'<div class="sokdata" data-sokdel="{SEARCH_SHARD}" hidden>\n'
+        + "".join(f"{p}\n" for p in parts)
+        + "\n</div>\n"
     )
 
 

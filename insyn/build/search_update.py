@@ -1,0 +1,153 @@
+"""The search index brought up to date shard by shard: what `build` and `serve` run.
+
+A shard is indexed again only when one of its pages is new, gone or has new
+bytes; every other shard's bundle is kept from the last build (hard-linked,
+as unchanged pages are). Which shard a page is in is read from the page
+itself (`search_records`), and remembered per page with the digest of the
+bytes it was read from (`SHARD_MAP` in the output's cache), so a warm build
+reads back only the pages of the shards it indexes again. The map is only a
+cache: an entry whose digest does not match the page's is read anew, and
+without the map every page is read, as in a cold build.
+
+The result equals a cold build's byte for byte: a shard's bundle is a
+function of its records alone (tests/test_search_shards.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from insyn.build import cachefile
+from insyn.build.manifest import OutputRecord
+from insyn.build.search import (
+    SHARD_LIST,
+    SearchIndexError,
+    ShardIndexer,
+    shard_folder,
+    shard_list,
+)
+from insyn.build.search_records import RecordError, SearchRecord, is_indexed, record_of
+from insyn.build.sink import Sink
+from insyn.build.write import safe_relative
+from insyn.model.i18n import _
+
+SHARD_MAP = "search-shards.pickle"
+#: page path -> (digest of its bytes, its shard or None when the page is not indexed)
+ShardMap = dict[str, tuple[str, str | None]]
+
+
+@dataclass
+class SearchUpdate:
+    seconds: float = 0.0
+    #: the shards indexed again
+    indexed: list[str] = field(default_factory=list)
+    shards: list[str] = field(default_factory=list)
+
+
+def load_shard_map(cache: Path) -> ShardMap:
+    value = cachefile.load(cache / SHARD_MAP, lambda v: isinstance(v, dict))
+    return value if value is not None else {}
+
+
+def update_search(
+    folder: Path,
+    sink: Sink,
+    records: dict[str, OutputRecord],
+    previous: dict[str, OutputRecord],
+    cache: Path,
+) -> SearchUpdate:
+    """Put the index of the pages in `folder` (their records in `records`) into `sink`,
+    keeping from `previous` every shard none of whose pages changed."""
+    started = time.perf_counter()
+    known = load_shard_map(cache)
+    indexer = ShardIndexer(cache)
+    try:
+        shards: ShardMap = {}
+        stale: set[str] = set()
+        for path in sorted(p for p in records if p.endswith(".html")):
+            digest = records[path].digest
+            entry = known.get(path)
+            if entry is not None and entry[0] == digest:
+                shards[path] = entry
+                continue
+            if entry is not None and entry[1] is not None:
+                stale.add(entry[1])  # the shard it was in
+            data = (folder / safe_relative(path)).read_bytes()
+            if not is_indexed(data):
+                shards[path] = (digest, None)
+                continue
+            record = _record(path, data)
+            shards[path] = (digest, record.shard)
+            stale.add(record.shard)
+            indexer.add(path, record)
+        for path, (_digest, shard) in known.items():
+            if shard is not None and path not in records:
+                stale.add(shard)  # a page gone
+        members: dict[str, list[str]] = {}
+        for path, (_digest, shard) in shards.items():
+            if shard is not None:
+                members.setdefault(shard, []).append(path)
+        kept = _keep_unchanged(sink, records, previous, set(members) - stale)
+        stale = set(members) - kept
+        for shard in sorted(stale):
+            for path in members[shard]:
+                if known.get(path) == shards[path]:  # unchanged, so not added yet
+                    indexer.add(path, _record(path, (folder / safe_relative(path)).read_bytes()))
+        update = SearchUpdate(indexed=sorted(stale), shards=sorted(members))
+        if members:
+            for _shard, bundle in indexer.bundles():
+                for path, data in bundle.items():
+                    records[path] = sink.put(path, data)
+            records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(members))
+    finally:
+        indexer.close()
+    cachefile.save(cache / SHARD_MAP, shards)
+    update.seconds = time.perf_counter() - started
+    return update
+
+
+def _record(path: str, data: bytes) -> SearchRecord:
+    try:
+        return record_of(data)
+    except (RecordError, UnicodeDecodeError) as error:
+        raise SearchIndexError(
+            _("{path} cannot be indexed: {error}", path=path, error=str(error))
+        ) from error
+
+
+def _keep_unchanged(
+    sink: Sink,
+    records: dict[str, OutputRecord],
+    previous: dict[str, OutputRecord],
+    unchanged: set[str],
+) -> set[str]:
+    """The shards of `unchanged` whose whole bundle is still as the last build wrote it,
+    each put in place; a shard with a file missing or altered is indexed again."""
+    files: dict[str, list[str]] = {}
+    for path in previous:
+        parts = path.split("/")
+        if len(parts) > 2 and parts[0] == shard_folder("").strip("/") and parts[1] in unchanged:
+            files.setdefault(parts[1], []).append(path)
+    kept = set()
+    for shard in sorted(unchanged):
+        paths = files.get(shard, [])
+        if not paths or not all(_as_written(sink, path, previous[path]) for path in paths):
+            continue
+        if all(sink.keep(path, previous[path]) for path in paths):
+            for path in paths:
+                records[path] = previous[path]
+            kept.add(shard)
+    return kept
+
+
+def _as_written(sink: Sink, path: str, record: OutputRecord) -> bool:
+    """Whether the previous folder's file is still what the last build wrote (not linked yet)."""
+    if sink.previous_folder is None:
+        return False
+    try:
+        stat = (sink.previous_folder / safe_relative(path)).stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns)

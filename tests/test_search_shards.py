@@ -1,0 +1,170 @@
+"""Search records and shards: what Pagefind is given instead of pages, and how a warm build
+re-indexes only the shards whose pages changed, to the byte of a cold build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from insyn.build import search_update
+from insyn.build.manifest import OutputRecord
+from insyn.build.pagefind_bundle import canonical_bundle
+from insyn.build.search import LANGUAGE, SHARD_LIST, _read_bundle, pagefind_binary
+from insyn.build.search_records import (
+    EXCLUDED_SELECTORS,
+    NO_SHARD,
+    RecordError,
+    cut_excluded,
+    is_indexed,
+    record_of,
+)
+from insyn.build.sink import Sink
+from tests.conftest import Corpus
+from tests.test_search import HOSTILE_TITLE
+from tests.test_site import tree_bytes, write_edge_corpus
+
+
+def test_cutting_keeps_what_search_reads_and_drops_the_rest() -> None:
+    markup = (
+        '<main data-pagefind-body><p class="overrubrik">Ansökan</p><h1>Titel</h1>'
+        '<div class="a tabellram b"><div><table><tr><td>5 kr</td></tr></table></div></div>'
+        '<p class="faktaruta">Stannar: bara ett liknande namn</p>'
+        '<nav aria-label="x"><nav>inre</nav><a href="/">länk</a></nav>'
+        '<section id="s" class="historik" data-x="class=&quot;fakta&quot;"><h2>H</h2></section>'
+        '<img class="summor" src="x.png"><p>Texten.</p></main>'
+    )
+    assert cut_excluded(markup) == (
+        "<main data-pagefind-body><h1>Titel</h1>"
+        '<p class="faktaruta">Stannar: bara ett liknande namn</p><p>Texten.</p></main>'
+    )
+    with pytest.raises(RecordError):
+        cut_excluded('<main><div class="fakta"><div></div></main>')
+
+
+def test_a_record_is_the_main_part_of_the_page_with_its_title_and_shard() -> None:
+    page = (
+        '<!doctype html><html lang="sv"><head><title>Ett beslut – Insyn</title></head><body>'
+        '<nav>meny</nav><main id="innehall" data-pagefind-body>'
+        '<div class="sokdata" data-sokdel="2012" hidden></div><p>Text</p></main>'
+        "<footer>sidfot</footer></body></html>"
+    ).encode()
+    record = record_of(page)
+    assert is_indexed(page) and record.shard == "2012"
+    text = record.document.decode()
+    assert "<title>Ett beslut – Insyn</title>" in text and "<p>Text</p>" in text
+    assert "meny" not in text and "sidfot" not in text
+    odd = page.replace(b'data-sokdel="2012"', b'data-sokdel="../x"')
+    assert record_of(odd).shard == NO_SHARD  # never a path out of the bundle
+
+
+def pagefind(site: Path, output: Path, *options: str) -> dict[str, bytes]:
+    command = [str(pagefind_binary()), "--site", str(site), "--output-path", str(output)]
+    subprocess.run(
+        [*command, "--force-language", LANGUAGE, "--silent", *options], check=True, timeout=300
+    )
+    return canonical_bundle(_read_bundle(output))
+
+
+def test_records_make_the_same_index_as_the_whole_pages(corpus: Corpus, tmp_path: Path) -> None:
+    """Pagefind given the records makes, byte for byte, the index it makes of the whole
+    pages told to leave out the same parts: the records lose nothing search reads."""
+    write_edge_corpus(corpus)
+    corpus.decision("fientlig", title=HOSTILE_TITLE, district="skarholmen", meeting="2012-05-02")
+    assert corpus.run("build", "--no-search").returncode == 0
+    pages, records = tmp_path / "pages", tmp_path / "records"
+    count = 0
+    for path in sorted(corpus.out.rglob("*.html")):
+        data = path.read_bytes()
+        if not is_indexed(data):
+            continue
+        relative = path.relative_to(corpus.out)
+        for folder, written in ((pages, data), (records, record_of(data).document)):
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_bytes(written)
+        assert len(record_of(data).document) < len(data) / 2
+        count += 1
+    assert count == 7  # 5 published decisions and 2 projects
+    excluding = [part for sel in EXCLUDED_SELECTORS for part in ("--exclude-selectors", sel)]
+    whole = pagefind(pages, tmp_path / "whole", *excluding)
+    assert pagefind(records, tmp_path / "of-records") == whole
+    # and the comparison can fail: without the exclusions the pages index differently
+    assert pagefind(pages, tmp_path / "all-of-it") != whole
+
+
+def page_html(shard: str, text: str) -> bytes:
+    return (
+        '<!doctype html><html lang="sv"><head><title>T</title></head><body>'
+        f'<main data-pagefind-body><div class="sokdata" data-sokdel="{shard}" hidden></div>'
+        f"<h1>{text}</h1><p>{text} och mer text om {shard}.</p></main></body></html>"
+    ).encode()
+
+
+def staged(
+    folder: Path, files: dict[str, bytes], previous: Path | None, old: dict[str, OutputRecord]
+) -> tuple[Sink, dict[str, OutputRecord]]:
+    """A build's pages put in `folder`, kept from `previous` where unchanged."""
+    folder.mkdir(parents=True)
+    sink = Sink(folder, previous, old)
+    records = {path: sink.put(path, data) for path, data in files.items()}
+    return sink, records
+
+
+def site_files() -> dict[str, bytes]:
+    files = {f"beslut/a{i}/index.html": page_html("2011", f"Beslut a{i}") for i in range(3)}
+    files |= {f"beslut/b{i}/index.html": page_html("2012", f"Beslut b{i}") for i in range(3)}
+    files["index.html"] = b'<!doctype html><html lang="sv"><main>Start</main></html>'
+    return files
+
+
+def test_an_edit_reindexes_only_its_shard_and_equals_a_cold_build(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    files = site_files()
+    sink, records = staged(tmp_path / "one", files, None, {})
+    first = search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    assert first.indexed == first.shards == ["2011", "2012"]
+    assert sorted(p for p in records if p.startswith("pagefind/") and p.count("/") == 1) == [
+        SHARD_LIST
+    ]
+    # The edit: one page of 2012 changes, one of 2011 moves to 2012.
+    edited = dict(files)
+    edited["beslut/b1/index.html"] = page_html("2012", "Ändrat beslut b1")
+    sink, new_records = staged(tmp_path / "two", edited, tmp_path / "one", records)
+    second = search_update.update_search(tmp_path / "two", sink, new_records, records, cache)
+    assert second.indexed == ["2012"] and second.shards == ["2011", "2012"]
+    kept = [p for p in new_records if p.startswith("pagefind/2011/")]
+    assert kept and all(
+        os.stat(tmp_path / "one" / p).st_ino == os.stat(tmp_path / "two" / p).st_ino for p in kept
+    ), "the unchanged shard is hard-linked, not made again"
+    # The same pages from nothing, without the shard map: the same bytes.
+    sink, cold_records = staged(tmp_path / "cold", edited, None, {})
+    search_update.update_search(tmp_path / "cold", sink, cold_records, {}, tmp_path / "c2")
+    assert tree_bytes(tmp_path / "two") == tree_bytes(tmp_path / "cold")
+    assert set(new_records) == set(cold_records)
+    # A page moving to another shard re-indexes both; a page gone, its own.
+    moved = dict(edited)
+    moved["beslut/a0/index.html"] = page_html("2012", "Beslut a0")
+    del moved["beslut/b2/index.html"]
+    sink, third_records = staged(tmp_path / "three", moved, tmp_path / "two", new_records)
+    third = search_update.update_search(tmp_path / "three", sink, third_records, new_records, cache)
+    assert third.indexed == ["2011", "2012"]
+    sink, cold_records = staged(tmp_path / "cold3", moved, None, {})
+    search_update.update_search(tmp_path / "cold3", sink, cold_records, {}, tmp_path / "c3")
+    assert tree_bytes(tmp_path / "three") == tree_bytes(tmp_path / "cold3")
+
+
+def test_an_altered_bundle_file_is_made_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    files = site_files()
+    sink, records = staged(tmp_path / "one", files, None, {})
+    search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    entry = tmp_path / "one" / "pagefind" / "2011" / "pagefind-entry.json"
+    entry.write_bytes(entry.read_bytes() + b" ")
+    sink, new_records = staged(tmp_path / "two", files, tmp_path / "one", records)
+    again = search_update.update_search(tmp_path / "two", sink, new_records, records, cache)
+    assert again.indexed == ["2011"]
+    assert (tmp_path / "two" / "pagefind" / "2011" / "pagefind-entry.json").read_bytes() == (
+        entry.read_bytes()[:-1]
+    )
