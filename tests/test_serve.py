@@ -697,3 +697,44 @@ def test_the_error_page_says_what_check_says_in_swedish(
     assert "<pre>    3 | district: hasselby-valingby</pre>" in page
     assert "<pre>    4 | meeting: &#x27;2007-13-01&#x27;</pre>" in page
     assert f"<p>{checked[-1]}</p>" in page  # "2 fel, 0 varningar i 3 filer"
+
+
+def test_serve_with_search_brings_the_index_up_to_date_after_a_quick_edit(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edited page is served first; the index follows in the background, and then the
+    whole folder, index included, equals a clean build with search."""
+    import dataclasses
+    import gzip
+    import shutil
+
+    from insyn.build import incremental
+    from insyn.serve.server import SiteServer
+
+    monkeypatch.chdir(corpus.root)
+    corpus.project("stod", partners=["framnas"])
+    for number in range(3):
+        corpus.decision(f"2007-beslut-{number}", projects=["stod"], funding=FUNDED)
+    options = serve_options()
+    options = dataclasses.replace(options, build=dataclasses.replace(options.build, search=True))
+    server = SiteServer(options)
+    assert server.rebuild().ok
+    corpus.decision("2007-beslut-1", title="Xylofonrubrik", projects=["stod"], funding=FUNDED)
+    full_builds = server.last_report
+    server.on_change(saved(corpus, "decisions/2007-beslut-1.md"))
+    assert server.last_report is full_builds, "a presentational edit takes the quick path"
+    assert "Xylofonrubrik" in (corpus.out / "beslut/2007-beslut-1/index.html").read_text("utf-8")
+    settle(server)
+    server.search.finish()
+    assert server.search.passes == 1
+    indexed = b"".join(
+        gzip.decompress(p.read_bytes()) for p in (corpus.out / "pagefind").rglob("*.pf_fragment")
+    )
+    assert b"Xylofonrubrik" in indexed
+    shutil.rmtree("clean", ignore_errors=True)
+    assert incremental.build(dataclasses.replace(options.build, out=Path("clean/_site"))).ok
+    assert tree(corpus.out) == tree(Path("clean/_site"))
+    # what serve keeps of the written files is what is on disk
+    assert server.state is not None
+    on_disk = {p for p in tree(corpus.out)}
+    assert set(server.state.records) == on_disk

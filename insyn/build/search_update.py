@@ -98,8 +98,9 @@ def update_search(
         update = SearchUpdate(indexed=sorted(stale), shards=sorted(members))
         if members:
             for _shard, bundle in indexer.bundles():
-                for path, data in bundle.items():
-                    records[path] = sink.put(path, data)
+                # the entry last: in place (`serve`), it names files that must be there
+                for path in sorted(bundle, key=lambda p: p.endswith("/pagefind-entry.json")):
+                    records[path] = sink.put(path, bundle[path])
             records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(members))
     finally:
         indexer.close()

@@ -49,6 +49,7 @@ from insyn.options import ServeOptions
 from insyn.pages.plan import Page
 from insyn.pipeline import SiteResult
 from insyn.serve.app import SiteFiles, error_page, loopback_hosts
+from insyn.serve.searching import SearchRefresh
 from insyn.serve.watch import EVERYTHING
 from insyn.sources.assets import UnsafeAsset
 from insyn.sources.files import PROJECT_ROOT
@@ -95,6 +96,8 @@ class SiteServer(SiteFiles):
         self.backlog: set[int] = set()
         #: the child rendering the last quick update's other pages, if it still runs
         self.background: _Background | None = None
+        #: the search index's update after a quick one (`serve --search`)
+        self.search = SearchRefresh(self)
 
     def watched(self) -> list[Path]:
         build = self.options.build
@@ -126,6 +129,8 @@ class SiteServer(SiteFiles):
             if rendered is None:
                 self._full_update()
             else:
+                if self.options.build.search:
+                    self.search.request()
                 self.rebuilds += 1
                 seconds = time.perf_counter() - started
                 print(
@@ -147,6 +152,7 @@ class SiteServer(SiteFiles):
     def _full_update(self) -> BuildReport:
         started = time.perf_counter()
         self._stop_background()
+        self.search.wait()
         with self.ready:
             # The backlog's files are as the last full build wrote them: the build sees
             # them stale by the versions it compares, and renders them.
