@@ -124,6 +124,7 @@ def test_an_edit_reindexes_only_its_shard_and_equals_a_cold_build(tmp_path: Path
     files = site_files()
     sink, records = staged(tmp_path / "one", files, None, {})
     first = search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    search_update.save_shard_map(cache, first)
     assert first.indexed == first.shards == ["2011", "2012"]
     assert sorted(p for p in records if p.startswith("pagefind/") and p.count("/") == 1) == [
         SHARD_LIST
@@ -133,6 +134,7 @@ def test_an_edit_reindexes_only_its_shard_and_equals_a_cold_build(tmp_path: Path
     edited["beslut/b1/index.html"] = page_html("2012", "Ändrat beslut b1")
     sink, new_records = staged(tmp_path / "two", edited, tmp_path / "one", records)
     second = search_update.update_search(tmp_path / "two", sink, new_records, records, cache)
+    search_update.save_shard_map(cache, second)
     assert second.indexed == ["2012"] and second.shards == ["2011", "2012"]
     kept = [p for p in new_records if p.startswith("pagefind/2011/")]
     assert kept and all(
@@ -159,7 +161,8 @@ def test_an_altered_bundle_file_is_made_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     files = site_files()
     sink, records = staged(tmp_path / "one", files, None, {})
-    search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    first = search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    search_update.save_shard_map(cache, first)
     entry = tmp_path / "one" / "pagefind" / "2011" / "pagefind-entry.json"
     entry.write_bytes(entry.read_bytes() + b" ")
     sink, new_records = staged(tmp_path / "two", files, tmp_path / "one", records)
@@ -168,3 +171,42 @@ def test_an_altered_bundle_file_is_made_again(tmp_path: Path) -> None:
     assert (tmp_path / "two" / "pagefind" / "2011" / "pagefind-entry.json").read_bytes() == (
         entry.read_bytes()[:-1]
     )
+
+
+def test_without_the_shard_map_every_shard_is_made_again(tmp_path: Path) -> None:
+    """A map that is gone (a failed or interrupted build forgets it) makes the next build
+    re-index everything rather than trust where the last build put a page."""
+    cache = tmp_path / "cache"
+    files = site_files()
+    sink, records = staged(tmp_path / "one", files, None, {})
+    search_update.update_search(tmp_path / "one", sink, records, {}, cache)  # map not saved
+    edited = dict(files)
+    edited["beslut/b1/index.html"] = page_html("2012", "Ändrat beslut b1")
+    sink, new_records = staged(tmp_path / "two", edited, tmp_path / "one", records)
+    again = search_update.update_search(tmp_path / "two", sink, new_records, records, cache)
+    assert again.indexed == ["2011", "2012"]
+
+
+def test_records_written_by_the_renderer_are_not_read_back(tmp_path: Path) -> None:
+    """The sink writes each indexed page's record as it writes the page: the update takes
+    it from there, and the index is the same as from pages read back."""
+    from insyn.build.search import ShardIndexer
+
+    files = site_files()
+    indexer = ShardIndexer(tmp_path / "cache")
+    folder = tmp_path / "one"
+    folder.mkdir()
+    sink = Sink(folder, None, {}, indexer.root)
+    records = {path: sink.put(path, data) for path, data in files.items()}
+    assert len(indexer.adopt()) == 6  # the six indexed pages, not the start page
+    for path in records:
+        if path.startswith("beslut/"):
+            (folder / path).write_bytes(b"<html>unreadable as a record</html>")
+    update = search_update.update_search(folder, sink, records, {}, tmp_path / "cache", indexer)
+    assert update.indexed == ["2011", "2012"]
+    sink, cold = staged(tmp_path / "cold", files, None, {})
+    search_update.update_search(tmp_path / "cold", sink, cold, {}, tmp_path / "c2")
+    bundle = {p: b for p, b in tree_bytes(folder).items() if p.startswith("pagefind/")}
+    assert bundle == {
+        p: b for p, b in tree_bytes(tmp_path / "cold").items() if p.startswith("pagefind/")
+    }

@@ -43,6 +43,13 @@ from insyn.build.manifest import (
 )
 from insyn.build.pool import collector_paused, render_outputs
 from insyn.build.render import Output, Renderer, plan_outputs
+from insyn.build.search import ShardIndexer
+from insyn.build.search_update import (
+    SearchUpdate,
+    forget_shard_map,
+    save_shard_map,
+    update_search,
+)
 from insyn.build.sink import Sink
 from insyn.build.versions import Versions, digest
 from insyn.build.write import (
@@ -209,11 +216,22 @@ def _build(
         stale = stale_outputs(outputs, manifest, changed, tree_stats(out))
 
     records: dict[str, OutputRecord] = {}
-    search_seconds = 0.0
+
+    cache = cache_folder(out)
+    search_update: SearchUpdate | None = None
 
     def fill(staging: Path) -> None:
-        nonlocal search_seconds
-        sink = Sink(staging, out, previous)
+        indexer = ShardIndexer(cache) if options.search else None
+        try:
+            _fill(staging, indexer)
+        finally:
+            if indexer is not None:
+                indexer.close()
+
+    def _fill(staging: Path, indexer: ShardIndexer | None) -> None:
+        nonlocal search_update
+        # The render workers write the search record of each indexed page they render.
+        sink = Sink(staging, out, previous, indexer.root if indexer is not None else None)
         for index, output in enumerate(outputs):
             if index not in stale:
                 record = previous[output.path]
@@ -229,25 +247,29 @@ def _build(
         records.update(shared_reads(fresh, manifest))
         for path, data in renderer.assets.items():
             records[path] = sink.put(path, data)
-        if options.search:
-            from insyn.build.search_update import update_search
-
-            cache = cache_folder(out)
-            search_seconds = update_search(staging, sink, records, previous, cache).seconds
+        if indexer is not None:
+            search_update = update_search(staging, sink, records, previous, cache, indexer)
 
     def keep_manifest() -> None:
         """The swap failed and left `--out` as it was: the old manifest still describes it."""
         if manifest is not None:
             save_manifest(out, manifest, with_reads=reads_loaded)
 
+    def forget() -> None:
+        forget_manifest(out)
+        forget_shard_map(cache)
+
     try:
         # The old manifest describes `--out`, which stays as it is until the swap: it is
         # forgotten only then, so that a build that fails leaves the next one warm.
-        write_tree(out, fill, before_swap=lambda: forget_manifest(out), swap_failed=keep_manifest)
+        write_tree(out, fill, before_swap=forget, swap_failed=keep_manifest)
     except OSError as error:  # a render worker's too (`engine._help`)
         needed = _site_size(manifest)
         raise OutputError(describe_failure(error, options.out, needed)) from error
     bodies.save()
+    if search_update is not None:
+        save_shard_map(cache, search_update)
+    search_seconds = search_update.seconds if search_update is not None else 0.0
     html = sum(1 for path in records if path.endswith(".html"))
     read = set().union(*(record.reads for record in records.values()))
     save_manifest(

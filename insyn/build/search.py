@@ -31,8 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from insyn.build.pagefind_bundle import BundleError, canonical_bundle
-from insyn.build.search_records import SearchRecord, is_indexed, record_of
-from insyn.build.write import safe_relative
+from insyn.build.search_records import SearchRecord, is_indexed, record_of, write_record
 from insyn.model.i18n import _
 
 BUNDLE = "pagefind"
@@ -89,24 +88,43 @@ def workers() -> int:
 
 
 class ShardIndexer:
-    """Records go in as they are made (onto disk, so they are never all in memory at once);
-    `bundles` indexes each shard that got one and hands out its bundle as it is done."""
+    """Records go in as they are made (onto disk, so they are never all in memory at once),
+    by `add` or by the render workers' `Sink` straight into `root`; `bundles` indexes each
+    shard that got one and hands out its bundle as it is done."""
 
     def __init__(self, workdir: Path) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix="insyn-search-", dir=workdir))
         self.pages: dict[str, int] = {}
+        self.paths: dict[str, str] = {}
 
     def add(self, path: str, record: SearchRecord) -> None:
-        target = self.root / record.shard / "site" / safe_relative(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(record.document)
-        self.pages[record.shard] = self.pages.get(record.shard, 0) + 1
+        write_record(self.root, path, record)
+        self._count(path, record.shard)
 
-    def bundles(self) -> Iterator[tuple[str, dict[str, bytes]]]:
-        """(shard, site path -> bytes) for every shard with records, in shard order; the
-        largest shards are started first, so the last to finish is a small one."""
-        shards = sorted(self.pages)
+    def holds(self, path: str) -> bool:
+        return path in self.paths
+
+    def adopt(self) -> dict[str, str]:
+        """The records written into `root` by others (`Sink`): site path -> shard."""
+        for shard_folder_path in sorted(self.root.iterdir()):
+            site = shard_folder_path / "site"
+            for folder, _dirs, names in os.walk(site):
+                for name in names:
+                    path = (Path(folder) / name).relative_to(site).as_posix()
+                    if path not in self.paths:
+                        self._count(path, shard_folder_path.name)
+        return dict(self.paths)
+
+    def _count(self, path: str, shard: str) -> None:
+        self.paths[path] = shard
+        self.pages[shard] = self.pages.get(shard, 0) + 1
+
+    def bundles(self, only: Iterable[str] | None = None) -> Iterator[tuple[str, dict[str, bytes]]]:
+        """(shard, site path -> bytes) for every shard with records (of `only`), in shard
+        order; the largest shards are started first, so the last to finish is a small one."""
+        wanted = set(self.pages) if only is None else set(only) & set(self.pages)
+        shards = sorted(wanted)
         started = sorted(shards, key=lambda shard: (-self.pages[shard], shard))
         try:
             with ThreadPoolExecutor(max_workers=workers()) as pool:

@@ -29,6 +29,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+from insyn.build.write import safe_relative
 
 #: Only pages with this attribute are indexed, by Pagefind's own rule.
 BODY_MARKER = b" data-pagefind-body"
@@ -139,3 +142,10 @@ def _end_of(markup: str, name: str, after: int) -> int:
         if depth == 0:
             return match.end()
     raise RecordError(f"<{name}> is not closed")
+
+
+def write_record(root: Path, path: str, record: SearchRecord) -> None:
+    """A record where `ShardIndexer` finds it: `root/<shard>/site/<path>`."""
+    target = root / record.shard / "site" / safe_relative(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(record.document)

@@ -44,11 +44,23 @@ class SearchUpdate:
     #: the shards indexed again
     indexed: list[str] = field(default_factory=list)
     shards: list[str] = field(default_factory=list)
+    #: what `save_shard_map` keeps once the new index is in place
+    shard_map: ShardMap = field(default_factory=dict)
 
 
 def load_shard_map(cache: Path) -> ShardMap:
     value = cachefile.load(cache / SHARD_MAP, lambda v: isinstance(v, dict))
     return value if value is not None else {}
+
+
+def forget_shard_map(cache: Path) -> None:
+    """Before `--out` changes: a map that may describe another index is no map."""
+    cachefile.remove(cache / SHARD_MAP)
+
+
+def save_shard_map(cache: Path, update: SearchUpdate) -> None:
+    """After the new index is in place: the map then describes it."""
+    cachefile.save(cache / SHARD_MAP, update.shard_map)
 
 
 def update_search(
@@ -57,23 +69,40 @@ def update_search(
     records: dict[str, OutputRecord],
     previous: dict[str, OutputRecord],
     cache: Path,
+    indexer: ShardIndexer | None = None,
 ) -> SearchUpdate:
     """Put the index of the pages in `folder` (their records in `records`) into `sink`,
-    keeping from `previous` every shard none of whose pages changed."""
+    keeping from `previous` every shard none of whose pages changed.
+
+    `indexer` may already hold records written while the pages rendered (`Sink`'s
+    `records`): a page with one there is not read back. A page is unchanged when its bytes
+    are the last build's (`previous`) and the shard map knows them; only then is its shard
+    taken from the map."""
     started = time.perf_counter()
     known = load_shard_map(cache)
-    indexer = ShardIndexer(cache)
+    indexer = indexer if indexer is not None else ShardIndexer(cache)
     try:
+        made = indexer.adopt()
         shards: ShardMap = {}
         stale: set[str] = set()
+        every_shard = False
         for path in sorted(p for p in records if p.endswith(".html")):
             digest = records[path].digest
             entry = known.get(path)
-            if entry is not None and entry[0] == digest:
+            old = previous.get(path)
+            same = old is not None and old.digest == digest
+            if same and entry is not None and entry[0] == digest:
                 shards[path] = entry
                 continue
-            if entry is not None and entry[1] is not None:
-                stale.add(entry[1])  # the shard it was in
+            if old is not None:
+                if entry is None or entry[0] != old.digest:
+                    every_shard = True  # where the last build put it is not known
+                elif entry[1] is not None:
+                    stale.add(entry[1])  # the shard it was in
+            if path in made:
+                shards[path] = (digest, made[path])
+                stale.add(made[path])
+                continue
             data = (folder / safe_relative(path)).read_bytes()
             if not is_indexed(data):
                 shards[path] = (digest, None)
@@ -82,29 +111,32 @@ def update_search(
             shards[path] = (digest, record.shard)
             stale.add(record.shard)
             indexer.add(path, record)
-        for path, (_digest, shard) in known.items():
-            if shard is not None and path not in records:
-                stale.add(shard)  # a page gone
+        for path in previous:
+            if path.endswith(".html") and path not in records:
+                entry = known.get(path)
+                if entry is None or entry[0] != previous[path].digest:
+                    every_shard = True
+                elif entry[1] is not None:
+                    stale.add(entry[1])  # a page gone
         members: dict[str, list[str]] = {}
         for path, (_digest, shard) in shards.items():
             if shard is not None:
                 members.setdefault(shard, []).append(path)
-        kept = _keep_unchanged(sink, records, previous, set(members) - stale)
-        stale = set(members) - kept
+        unchanged = set() if every_shard else set(members) - stale
+        stale = set(members) - _keep_unchanged(sink, records, previous, unchanged)
         for shard in sorted(stale):
             for path in members[shard]:
-                if known.get(path) == shards[path]:  # unchanged, so not added yet
+                if not indexer.holds(path):
                     indexer.add(path, _record(path, (folder / safe_relative(path)).read_bytes()))
-        update = SearchUpdate(indexed=sorted(stale), shards=sorted(members))
+        update = SearchUpdate(indexed=sorted(stale), shards=sorted(members), shard_map=shards)
         if members:
-            for _shard, bundle in indexer.bundles():
+            for _shard, bundle in indexer.bundles(only=stale):
                 # the entry last: in place (`serve`), it names files that must be there
                 for path in sorted(bundle, key=lambda p: p.endswith("/pagefind-entry.json")):
                     records[path] = sink.put(path, bundle[path])
             records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(members))
     finally:
         indexer.close()
-    cachefile.save(cache / SHARD_MAP, shards)
     update.seconds = time.perf_counter() - started
     return update
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from insyn.build.manifest import OutputRecord
+from insyn.build.search_records import is_indexed, record_of, write_record
 from insyn.build.versions import digest
 from insyn.build.write import safe_relative
 from insyn.model.keys import Reads
@@ -29,8 +30,12 @@ class Sink:
         folder: Path,
         previous_folder: Path | None = None,
         previous: dict[str, OutputRecord] | None = None,
+        records: Path | None = None,
     ) -> None:
         self.folder = folder
+        #: where the search records of the indexed pages written go (`search.ShardIndexer`):
+        #: made here, in the render worker, from the bytes it has
+        self.records = records
         self.previous_folder = previous_folder
         self.previous = previous or {}
         self.in_place = previous_folder is not None and previous_folder == folder
@@ -54,6 +59,8 @@ class Sink:
             stat = target.stat()
         else:
             stat = _write_new(target, data)
+        if self.records is not None and path.endswith(".html") and is_indexed(data):
+            write_record(self.records, path, record_of(data))
         return OutputRecord(data_digest, reads, identity, stat.st_size, stat.st_mtime_ns)
 
     def keep(self, path: str, old: OutputRecord) -> bool:

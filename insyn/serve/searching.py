@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from insyn.build.manifest import cache_folder
 from insyn.build.search import BUNDLE, SearchIndexError
-from insyn.build.search_update import update_search
+from insyn.build.search_update import forget_shard_map, save_shard_map, update_search
 from insyn.build.sink import Sink
 from insyn.build.write import safe_relative
 from insyn.model.i18n import _
@@ -86,10 +86,10 @@ class SearchRefresh:
                 previous = dict(state.records)
             records = {p: r for p, r in previous.items() if not p.startswith(PREFIX)}
             out = server.out
+            cache = cache_folder(out)
+            forget_shard_map(cache)  # `--out` changes in place now
             try:
-                update = update_search(
-                    out, Sink(out, out, previous), records, previous, cache_folder(out)
-                )
+                update = update_search(out, Sink(out, out, previous), records, previous, cache)
             except (OSError, SearchIndexError) as error:
                 print(_("Search index not updated: {error}", error=str(error)), file=sys.stderr)
                 continue
@@ -101,6 +101,7 @@ class SearchRefresh:
                     for path in gone:
                         state.records.pop(path, None)
                     state.records.update((p, r) for p, r in records.items() if p.startswith(PREFIX))
+            save_shard_map(cache, update)
             self.passes += 1
             if update.indexed:
                 print(
