@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
+from insyn.build.incremental import SiteState
 from insyn.build.manifest import cache_folder
 from insyn.build.search import BUNDLE, SearchIndexError
 from insyn.build.search_update import forget_shard_map, save_shard_map, update_search
@@ -24,14 +26,21 @@ from insyn.build.sink import Sink
 from insyn.build.write import safe_relative
 from insyn.model.i18n import _
 
-if TYPE_CHECKING:
-    from insyn.serve.server import SiteServer
-
 PREFIX = f"{BUNDLE}/"
 
 
+class Site(Protocol):
+    """What of `server.SiteServer` the indexing reads: the written files' records (`state`),
+    the pages still being written (`pending`) and the condition that says when they are."""
+
+    out: Path
+    state: SiteState | None
+    pending: set[str]
+    ready: threading.Condition
+
+
 class SearchRefresh:
-    def __init__(self, server: SiteServer) -> None:
+    def __init__(self, server: Site) -> None:
         self.server = server
         self.lock = threading.Lock()
         self.dirty = False
