@@ -201,7 +201,7 @@ async function run() {
     counts[key] = wider.filters[key];
   }
   if (mine !== ticket) return;
-  results = search.results;
+  results = pages(search);
   shown = 0;
   list.replaceChildren();
   showCounts(counts);
@@ -219,24 +219,34 @@ function update(mode) {
   return run();
 }
 
-// The index is cut into shards (a year each), each a Pagefind bundle of its own, listed in
+// The index is cut into shards (a few years each), each a Pagefind bundle of its own, listed in
 // /pagefind/delar.json: the first shard's pagefind.js is loaded and the others merged into it,
 // so a search runs over all of them. Only paths of the form /pagefind/<shard>/ are followed.
+// Every shard also holds the site's word list, a page of every word the site has, so that each
+// shard looks a word up as one index would; the list is never a result (its ids are in
+// delar.json).
 const SHARD_PATH = /^\/pagefind\/[a-z0-9][a-z0-9-]*\/$/;
 const OPTIONS = { excerptLength: 24 };
+let wordlists = new Set();
 
 async function openIndex() {
   const response = await fetch("/pagefind/delar.json");
   if (!response.ok) throw new Error(`delar.json: ${response.status}`);
-  const paths = (await response.json()).delar.map((shard) => shard.sokvag);
+  const shards = (await response.json()).delar;
+  const paths = shards.map((shard) => shard.sokvag);
   if (!paths.length || !paths.every((path) => SHARD_PATH.test(path))) {
     throw new Error("delar.json lists no usable shard");
   }
+  wordlists = new Set(shards.map((shard) => shard.ordlista));
   const index = await import(`${paths[0]}pagefind.js`);
   await index.options(OPTIONS);
   await index.init();
   await Promise.all(paths.slice(1).map((path) => index.mergeIndex(path, OPTIONS)));
   return index;
+}
+
+function pages(search) {
+  return search.results.filter((result) => !wordlists.has(result.id));
 }
 
 async function start() {

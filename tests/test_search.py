@@ -51,18 +51,26 @@ def fields(node: Node, kind: str) -> dict[str, list[str]]:
 
 def test_build_writes_the_pagefind_bundle_and_its_list(site: Path) -> None:
     listing = json.loads((site / "pagefind" / "delar.json").read_text(encoding="utf-8"))
-    assert listing == {"delar": [{"namn": "alla", "sokvag": "/pagefind/alla/"}]}
-    bundle = site / "pagefind" / "alla"
-    assert (bundle / "pagefind.js").is_file()
-    assert (bundle / "pagefind-worker.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["sv"]
-    assert entry["languages"]["sv"]["page_count"] == 7  # 5 published decisions + 2 projects
-    assert (bundle / "wasm.sv.pagefind").is_file()
-    assert list(bundle.glob("index/*.pf_index")) and list(bundle.glob("fragment/*.pf_fragment"))
-    assert list(bundle.glob("filter/*.pf_filter"))
-    assert not list(bundle.glob("pagefind-*ui*")), "the ready-made UIs are not shipped"
-    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["alla", "delar.json"]
+    shards = [entry["namn"] for entry in listing["delar"]]
+    # a shard per span of years the pages are in, in order (`pages.facets.search_shard`)
+    assert shards == sorted(shards) and len(shards) > 1
+    assert all(re.fullmatch(r"\d{4}-\d{4}", name) for name in shards), shards
+    pages = 0
+    for entry in listing["delar"]:
+        assert entry["sokvag"] == f"/pagefind/{entry['namn']}/"
+        bundle = site / "pagefind" / entry["namn"]
+        assert (bundle / "pagefind.js").is_file()
+        assert (bundle / "pagefind-worker.js").is_file()
+        meta = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(meta["languages"]) == ["sv"]
+        pages += meta["languages"]["sv"]["page_count"] - 1  # less the shard's word list
+        assert (bundle / f"fragment/{entry['ordlista']}.pf_fragment").is_file()
+        assert (bundle / "wasm.sv.pagefind").is_file()
+        assert list(bundle.glob("index/*.pf_index")) and list(bundle.glob("fragment/*.pf_fragment"))
+        assert list(bundle.glob("filter/*.pf_filter"))
+        assert not list(bundle.glob("pagefind-*ui*")), "the ready-made UIs are not shipped"
+    assert pages == 7  # 5 published decisions + 2 projects
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted([*shards, "delar.json"])
 
 
 def test_only_decision_and_project_pages_are_indexed(site: Path) -> None:
@@ -178,7 +186,7 @@ def test_two_builds_are_byte_identical_with_the_index(corpus: Corpus) -> None:
     assert corpus.run("build", "--out", str(first)).returncode == 0
     assert corpus.run("build", "--out", str(second)).returncode == 0
     one, two = tree_bytes(first), tree_bytes(second)
-    assert any(path.startswith("pagefind/alla/fragment/") for path in one)
+    assert any(re.match(r"pagefind/[0-9-]+/fragment/", path) for path in one)
     assert one == two
 
 
@@ -186,7 +194,7 @@ def test_failed_build_leaves_previous_site_and_index_untouched(corpus: Corpus) -
     write_edge_corpus(corpus)
     assert corpus.run("build").returncode == 0
     before = tree_bytes(corpus.out)
-    assert "pagefind/delar.json" in before and "pagefind/alla/pagefind.js" in before
+    assert "pagefind/delar.json" in before and "pagefind/2012-2015/pagefind.js" in before
     corpus.decision("trasig", district="finns-inte")
     result = corpus.run("build")
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ import pytest
 
 from insyn.build import search_update
 from insyn.build.manifest import OutputRecord
-from insyn.build.pagefind_bundle import canonical_bundle
+from insyn.build.pagefind_bundle import canonical_bundle, index_words
 from insyn.build.search import LANGUAGE, SHARD_LIST, _read_bundle, pagefind_binary
 from insyn.build.search_records import (
     EXCLUDED_SELECTORS,
@@ -129,13 +129,14 @@ def test_an_edit_reindexes_only_its_shard_and_equals_a_cold_build(tmp_path: Path
     assert sorted(p for p in records if p.startswith("pagefind/") and p.count("/") == 1) == [
         SHARD_LIST
     ]
-    # The edit: one page of 2012 changes, one of 2011 moves to 2012.
+    # The edit: one page of 2012 changes, with no word the site does not have already.
     edited = dict(files)
-    edited["beslut/b1/index.html"] = page_html("2012", "Ändrat beslut b1")
+    edited["beslut/b1/index.html"] = page_html("2012", "Beslut b1 a0")
     sink, new_records = staged(tmp_path / "two", edited, tmp_path / "one", records)
     second = search_update.update_search(tmp_path / "two", sink, new_records, records, cache)
     search_update.save_shard_map(cache, second)
     assert second.indexed == ["2012"] and second.shards == ["2011", "2012"]
+    assert not second.new_words
     kept = [p for p in new_records if p.startswith("pagefind/2011/")]
     assert kept and all(
         os.stat(tmp_path / "one" / p).st_ino == os.stat(tmp_path / "two" / p).st_ino for p in kept
@@ -151,10 +152,37 @@ def test_an_edit_reindexes_only_its_shard_and_equals_a_cold_build(tmp_path: Path
     del moved["beslut/b2/index.html"]
     sink, third_records = staged(tmp_path / "three", moved, tmp_path / "two", new_records)
     third = search_update.update_search(tmp_path / "three", sink, third_records, new_records, cache)
+    search_update.save_shard_map(cache, third)
     assert third.indexed == ["2011", "2012"]
     sink, cold_records = staged(tmp_path / "cold3", moved, None, {})
     search_update.update_search(tmp_path / "cold3", sink, cold_records, {}, tmp_path / "c3")
     assert tree_bytes(tmp_path / "three") == tree_bytes(tmp_path / "cold3")
+
+
+def test_a_new_word_reindexes_every_shard_and_equals_a_cold_build(tmp_path: Path) -> None:
+    """Every shard holds the site's word list (`search_words`): a word new to the site is
+    added to every shard's, so every shard is indexed again."""
+    cache = tmp_path / "cache"
+    files = site_files()
+    sink, records = staged(tmp_path / "one", files, None, {})
+    search_update.save_shard_map(
+        cache, search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    )
+    edited = dict(files)
+    edited["beslut/b1/index.html"] = page_html("2012", "Beslut b1 ideell")
+    sink, new_records = staged(tmp_path / "two", edited, tmp_path / "one", records)
+    second = search_update.update_search(tmp_path / "two", sink, new_records, records, cache)
+    assert second.new_words and second.indexed == ["2011", "2012"]
+    sink, cold_records = staged(tmp_path / "cold", edited, None, {})
+    search_update.update_search(tmp_path / "cold", sink, cold_records, {}, tmp_path / "c2")
+    assert tree_bytes(tmp_path / "two") == tree_bytes(tmp_path / "cold")
+    for shard in ("2011", "2012"):
+        bundle = {
+            p.removeprefix(f"pagefind/{shard}/"): b
+            for p, b in tree_bytes(tmp_path / "two").items()
+            if p.startswith(f"pagefind/{shard}/")
+        }
+        assert "ideell" in index_words(bundle), shard
 
 
 def test_an_altered_bundle_file_is_made_again(tmp_path: Path) -> None:

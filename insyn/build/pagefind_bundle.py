@@ -26,8 +26,12 @@ SIGNATURE = b"pagefind_dcd"
 CborValue = int | str | list["CborValue"]
 
 
-def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundle with filter indexes in a fixed order and named by their content."""
+def canonical_bundle(bundle: dict[str, bytes], average_page: str | None = None) -> dict[str, bytes]:
+    """The bundle with filter indexes in a fixed order and named by their content.
+
+    `average_page` (a page's id) is given the average length of the other pages: the
+    shard's word list (`search_words`), which is as long as the site has words and would
+    otherwise lengthen the average page that Pagefind's ranking measures every page by."""
     metas = [path for path in bundle if path.endswith(".pf_meta")]
     if not metas:
         return bundle
@@ -50,6 +54,8 @@ def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
             result[f"filter/{new_hash}.pf_filter"] = data
             filters.append((name, new_hash))
         meta[3] = [[name, new_hash] for name, new_hash in sorted(filters)]
+        if average_page is not None:
+            _give_average_length(meta, average_page, meta_path)
         data = _encode_file(meta)
         old_hash = meta_path.removeprefix("pagefind.").removesuffix(".pf_meta")
         new_hash = _content_hash(old_hash, data)
@@ -61,6 +67,35 @@ def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
         entry_json = entry_json.replace(f'"{old_hash}"'.encode(), f'"{new_hash}"'.encode())
     result[entry_path] = entry_json
     return dict(sorted(result.items()))
+
+
+def _give_average_length(meta: list[CborValue], page: str, path: str) -> None:
+    """`meta[1]` is the pages, `[[id, word count], ...]`: `page` gets the others' average."""
+    pages = meta[1]
+    if not (isinstance(pages, list) and all(isinstance(p, list) and len(p) == 2 for p in pages)):
+        raise BundleError(_("unexpected Pagefind metadata in {meta_path}", meta_path=path))
+    others = [p[1] for p in pages if isinstance(p, list) and p[0] != page]
+    if len(others) == len(pages) or not all(isinstance(count, int) for count in others):
+        raise BundleError(_("unexpected Pagefind metadata in {meta_path}", meta_path=path))
+    average = round(sum(others) / len(others)) if others else 0  # type: ignore[arg-type]
+    meta[1] = [[p[0], average] if p[0] == page else p for p in pages]  # type: ignore[index]
+
+
+def index_words(bundle: dict[str, bytes]) -> set[str]:
+    """The words a bundle's index holds (`index/*.pf_index`: `[[[word, pages, variants], ...]]`),
+    as Pagefind looks them up: normalised and stemmed."""
+    words: set[str] = set()
+    for path, data in bundle.items():
+        if not path.endswith(".pf_index"):
+            continue
+        chunk = _decode(data, path)
+        if not (isinstance(chunk, list) and chunk and isinstance(chunk[0], list)):
+            raise BundleError(_("unexpected Pagefind index in {path}", path=path))
+        for entry in chunk[0]:
+            if not (isinstance(entry, list) and entry and isinstance(entry[0], str)):
+                raise BundleError(_("unexpected Pagefind index in {path}", path=path))
+            words.add(entry[0])
+    return words
 
 
 def _canonical_filter(value: CborValue, path: str) -> bytes:
@@ -97,7 +132,7 @@ def _encode_file(value: CborValue) -> bytes:
 
 
 def _cbor_decode(data: bytes, at: int) -> tuple[CborValue, int]:
-    """The part of CBOR (RFC 8949) that Pagefind's indexes use: unsigned ints, text, arrays."""
+    """The part of CBOR (RFC 8949) that Pagefind's indexes use: integers, text, arrays."""
     major, info = data[at] >> 5, data[at] & 31
     at += 1
     if info < 24:
@@ -110,6 +145,8 @@ def _cbor_decode(data: bytes, at: int) -> tuple[CborValue, int]:
         raise BundleError(_("unexpected CBOR in the Pagefind index"))
     if major == 0:
         return length, at
+    if major == 1:
+        return -1 - length, at
     if major == 3:
         return data[at : at + length].decode("utf-8"), at + length
     if major == 4:
@@ -123,7 +160,7 @@ def _cbor_decode(data: bytes, at: int) -> tuple[CborValue, int]:
 
 def _cbor_encode(value: CborValue) -> bytes:
     if isinstance(value, int):
-        return _cbor_head(0, value)
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
     if isinstance(value, str):
         text = value.encode("utf-8")
         return _cbor_head(3, len(text)) + text

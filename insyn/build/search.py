@@ -32,6 +32,13 @@ from pathlib import Path
 
 from insyn.build.pagefind_bundle import BundleError, canonical_bundle
 from insyn.build.search_records import SearchRecord, is_indexed, record_of, write_record
+from insyn.build.search_words import (
+    WORDLIST_PATH,
+    read_words,
+    record_words,
+    wordlist_document,
+    wordlist_id,
+)
 from insyn.model.i18n import _
 
 BUNDLE = "pagefind"
@@ -74,10 +81,15 @@ def shard_folder(shard: str) -> str:
     return f"{BUNDLE}/{shard}/"
 
 
-def shard_list(shards: Iterable[str]) -> bytes:
-    """`pagefind/delar.json`: the shards in a fixed order, each with its bundle's path."""
-    names = sorted(set(shards))
-    listing = {"delar": [{"namn": name, "sokvag": f"/{shard_folder(name)}"} for name in names]}
+def shard_list(wordlists: Mapping[str, str]) -> bytes:
+    """`pagefind/delar.json`: the shards in a fixed order, each with its bundle's path and
+    the id of its word list (`search_words`), which /sok/ leaves out of the results."""
+    listing = {
+        "delar": [
+            {"namn": name, "sokvag": f"/{shard_folder(name)}", "ordlista": wordlists[name]}
+            for name in sorted(wordlists)
+        ]
+    }
     return (json.dumps(listing, ensure_ascii=False, indent=1) + "\n").encode()
 
 
@@ -89,18 +101,22 @@ def workers() -> int:
 
 class ShardIndexer:
     """Records go in as they are made (onto disk, so they are never all in memory at once),
-    by `add` or by the render workers' `Sink` straight into `root`; `bundles` indexes each
-    shard that got one and hands out its bundle as it is done."""
+    by `add` or by the render workers' `Sink` straight into `root`, with their words;
+    `bundles` indexes each shard that got one, with the site's word list, and hands out
+    its bundle as it is done."""
 
     def __init__(self, workdir: Path) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix="insyn-search-", dir=workdir))
         self.pages: dict[str, int] = {}
         self.paths: dict[str, str] = {}
+        #: shard -> the words of the records it holds
+        self.words: dict[str, set[str]] = {}
 
     def add(self, path: str, record: SearchRecord) -> None:
         write_record(self.root, path, record)
         self._count(path, record.shard)
+        self.words.setdefault(record.shard, set()).update(record_words(record.document))
 
     def holds(self, path: str) -> bool:
         return path in self.paths
@@ -109,44 +125,62 @@ class ShardIndexer:
         """The records written into `root` by others (`Sink`): site path -> shard."""
         for shard_folder_path in sorted(self.root.iterdir()):
             site = shard_folder_path / "site"
+            if not site.is_dir():
+                continue
             for folder, _dirs, names in os.walk(site):
                 for name in names:
                     path = (Path(folder) / name).relative_to(site).as_posix()
                     if path not in self.paths:
                         self._count(path, shard_folder_path.name)
+        for shard, words in read_words(self.root).items():
+            self.words.setdefault(shard, set()).update(words)
         return dict(self.paths)
 
     def _count(self, path: str, shard: str) -> None:
         self.paths[path] = shard
         self.pages[shard] = self.pages.get(shard, 0) + 1
 
-    def bundles(self, only: Iterable[str] | None = None) -> Iterator[tuple[str, dict[str, bytes]]]:
-        """(shard, site path -> bytes) for every shard with records (of `only`), in shard
+    def bundles(
+        self, wordlist: bytes, only: Iterable[str] | None = None
+    ) -> Iterator[tuple[str, dict[str, bytes], str]]:
+        """(shard, site path -> bytes, the word list's id) for every shard with records (of
+        `only`), each indexed with `wordlist` (`search_words.wordlist_document`), in shard
         order; the largest shards are started first, so the last to finish is a small one."""
         wanted = set(self.pages) if only is None else set(only) & set(self.pages)
         shards = sorted(wanted)
         started = sorted(shards, key=lambda shard: (-self.pages[shard], shard))
+        for shard in shards:
+            (self.root / shard / "site" / WORDLIST_PATH).write_bytes(wordlist)
         try:
             with ThreadPoolExecutor(max_workers=workers()) as pool:
                 futures = {shard: pool.submit(self._index, shard) for shard in started}
                 for shard in shards:
-                    yield shard, futures[shard].result()
+                    files, wordlist_name = futures[shard].result()
+                    yield shard, files, wordlist_name
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def _index(self, shard: str) -> dict[str, bytes]:
+    def all_words(self) -> set[str]:
+        return set().union(*self.words.values())
+
+    def _index(self, shard: str) -> tuple[dict[str, bytes], str]:
         folder = self.root / shard
-        bundle = pagefind_bundle(folder / "site", folder / "bundle")
+        bundle = pagefind_bundle(folder / "site", folder / "bundle", wordlist=True)
         shutil.rmtree(folder, ignore_errors=True)
+        try:
+            wordlist = wordlist_id(bundle)
+        except BundleError as error:
+            raise SearchIndexError(str(error)) from error
         prefix = shard_folder(shard)
-        return {f"{prefix}{path}": data for path, data in bundle.items()}
+        return {f"{prefix}{path}": data for path, data in bundle.items()}, wordlist
 
 
-def pagefind_bundle(site: Path, output: Path) -> dict[str, bytes]:
-    """Pagefind's bundle of the records under `site`, canonical, by path in the bundle."""
+def pagefind_bundle(site: Path, output: Path, wordlist: bool = False) -> dict[str, bytes]:
+    """Pagefind's bundle of the records under `site`, canonical, by path in the bundle;
+    `wordlist`: with the word list among them (`search_words`), ranked as no page."""
     command = [
         str(pagefind_binary()),
         "--site",
@@ -168,7 +202,8 @@ def pagefind_bundle(site: Path, output: Path) -> dict[str, bytes]:
         detail = lines[-1] if lines else f"exit status {finished.returncode}"
         raise SearchIndexError(_("Pagefind failed: {detail}", detail=detail))
     try:
-        return canonical_bundle(_read_bundle(output))
+        bundle = _read_bundle(output)
+        return canonical_bundle(bundle, wordlist_id(bundle) if wordlist else None)
     except BundleError as error:
         raise SearchIndexError(str(error)) from error
 
@@ -204,7 +239,10 @@ def index_site(files: Mapping[str, bytes], workdir: Path | None = None) -> dict[
         if not indexer.pages:
             indexer.close()
             return {}
-        result: dict[str, bytes] = {SHARD_LIST: shard_list(indexer.pages)}
-        for _shard, bundle in indexer.bundles():
+        result: dict[str, bytes] = {}
+        wordlists: dict[str, str] = {}
+        for shard, bundle, wordlist in indexer.bundles(wordlist_document(indexer.all_words())):
             result.update(bundle)
+            wordlists[shard] = wordlist
+        result[SHARD_LIST] = shard_list(wordlists)
         return dict(sorted(result.items()))

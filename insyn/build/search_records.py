@@ -15,8 +15,7 @@ record of a page it did not render by reading the page back: there is no second
 copy of the content to fall out of step with the page.
 
 Every record also says which shard of the index it belongs to (`data-sokdel`
-on the page's hidden search block, `pages.facets.SEARCH_SHARD`, which says why
-there is one shard for now).
+on the page's hidden search block, `pages.facets.search_shard`: a span of years).
 
 The cutting works on the markup Insyn writes, which is well formed by
 construction (templates with autoescaping, content through nh3): an element

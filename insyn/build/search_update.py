@@ -29,6 +29,7 @@ from insyn.build.search import (
     shard_list,
 )
 from insyn.build.search_records import RecordError, SearchRecord, is_indexed, record_of
+from insyn.build.search_words import wordlist_document
 from insyn.build.sink import Sink
 from insyn.build.write import safe_relative
 from insyn.model.i18n import _
@@ -36,6 +37,8 @@ from insyn.model.i18n import _
 SHARD_MAP = "search-shards.pickle"
 #: page path -> (digest of its bytes, its shard or None when the page is not indexed)
 ShardMap = dict[str, tuple[str, str | None]]
+#: shard -> (the words of its records, its word list's id in its bundle)
+ShardWords = dict[str, tuple[frozenset[str], str]]
 
 
 @dataclass
@@ -46,11 +49,18 @@ class SearchUpdate:
     shards: list[str] = field(default_factory=list)
     #: what `save_shard_map` keeps once the new index is in place
     shard_map: ShardMap = field(default_factory=dict)
+    shard_words: ShardWords = field(default_factory=dict)
+    #: whether the site's words changed, so that every shard was indexed again
+    new_words: bool = False
 
 
-def load_shard_map(cache: Path) -> ShardMap:
-    value = cachefile.load(cache / SHARD_MAP, lambda v: isinstance(v, dict))
-    return value if value is not None else {}
+def _valid(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, dict) for v in value)
+
+
+def load_shard_map(cache: Path) -> tuple[ShardMap, ShardWords]:
+    value = cachefile.load(cache / SHARD_MAP, _valid)
+    return value if value is not None else ({}, {})
 
 
 def forget_shard_map(cache: Path) -> None:
@@ -60,7 +70,7 @@ def forget_shard_map(cache: Path) -> None:
 
 def save_shard_map(cache: Path, update: SearchUpdate) -> None:
     """After the new index is in place: the map then describes it."""
-    cachefile.save(cache / SHARD_MAP, update.shard_map)
+    cachefile.save(cache / SHARD_MAP, (update.shard_map, update.shard_words))
 
 
 def update_search(
@@ -72,14 +82,15 @@ def update_search(
     indexer: ShardIndexer | None = None,
 ) -> SearchUpdate:
     """Put the index of the pages in `folder` (their records in `records`) into `sink`,
-    keeping from `previous` every shard none of whose pages changed.
+    keeping from `previous` every shard none of whose pages changed, as long as the
+    site's words (`search_words`) are the same.
 
     `indexer` may already hold records written while the pages rendered (`Sink`'s
     `records`): a page with one there is not read back. A page is unchanged when its bytes
     are the last build's (`previous`) and the shard map knows them; only then is its shard
     taken from the map."""
     started = time.perf_counter()
-    known = load_shard_map(cache)
+    known, known_words = load_shard_map(cache)
     indexer = indexer if indexer is not None else ShardIndexer(cache)
     try:
         made = indexer.adopt()
@@ -122,23 +133,64 @@ def update_search(
         for path, (_digest, shard) in shards.items():
             if shard is not None:
                 members.setdefault(shard, []).append(path)
-        unchanged = set() if every_shard else set(members) - stale
-        stale = set(members) - _keep_unchanged(sink, records, previous, unchanged)
-        for shard in sorted(stale):
+
+        def read_all(shard: str) -> None:
             for path in members[shard]:
                 if not indexer.holds(path):
                     indexer.add(path, _record(path, (folder / safe_relative(path)).read_bytes()))
-        update = SearchUpdate(indexed=sorted(stale), shards=sorted(members), shard_map=shards)
+
+        files = _bundle_files(previous)
+        unchanged = set() if every_shard else set(members) - stale
+        # a shard is kept with its words as they were, and only while its files are as written
+        unchanged = {
+            shard
+            for shard in unchanged
+            if shard in known_words and _all_as_written(sink, files.get(shard, []), previous)
+        }
+        for shard in sorted(set(members) - unchanged):
+            read_all(shard)
+        words = _site_words(indexer, known_words, unchanged, members)
+        new_words = words != set().union(*(w for w, _id in known_words.values()))
+        if new_words:  # every shard's word list changes: none is kept
+            for shard in sorted(unchanged):
+                read_all(shard)
+            unchanged = set()
+        kept = _keep(sink, records, previous, files, unchanged)
+        for shard in sorted(unchanged - kept):
+            read_all(shard)  # a file could not be put in place after all
+        stale = set(members) - kept
+        shard_words = {shard: known_words[shard] for shard in kept}
+        update = SearchUpdate(
+            indexed=sorted(stale), shards=sorted(members), shard_map=shards, new_words=new_words
+        )
         if members:
-            for _shard, bundle in indexer.bundles(only=stale):
+            wordlist = wordlist_document(_site_words(indexer, known_words, kept, members))
+            for shard, bundle, wordlist_name in indexer.bundles(wordlist, only=stale):
                 # the entry last: in place (`serve`), it names files that must be there
                 for path in sorted(bundle, key=lambda p: p.endswith("/pagefind-entry.json")):
                     records[path] = sink.put(path, bundle[path])
-            records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(members))
+                shard_words[shard] = (frozenset(indexer.words.get(shard, ())), wordlist_name)
+            wordlists = {shard: wordlist_name for shard, (_w, wordlist_name) in shard_words.items()}
+            records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(wordlists))
+        update.shard_words = shard_words
     finally:
         indexer.close()
     update.seconds = time.perf_counter() - started
     return update
+
+
+def _site_words(
+    indexer: ShardIndexer,
+    known_words: ShardWords,
+    kept: set[str],
+    members: dict[str, list[str]],
+) -> set[str]:
+    """The words of every shard: a kept shard's as the last build had them, every other's
+    from the records now in `indexer`."""
+    words: set[str] = set()
+    for shard in members:
+        words.update(known_words[shard][0] if shard in kept else indexer.words.get(shard, ()))
+    return words
 
 
 def _record(path: str, data: bytes) -> SearchRecord:
@@ -150,24 +202,33 @@ def _record(path: str, data: bytes) -> SearchRecord:
         ) from error
 
 
-def _keep_unchanged(
+def _bundle_files(previous: dict[str, OutputRecord]) -> dict[str, list[str]]:
+    """Shard -> the files of its bundle in the last build."""
+    files: dict[str, list[str]] = {}
+    top = shard_folder("").strip("/")
+    for path in previous:
+        parts = path.split("/")
+        if len(parts) > 2 and parts[0] == top:
+            files.setdefault(parts[1], []).append(path)
+    return files
+
+
+def _all_as_written(sink: Sink, paths: list[str], previous: dict[str, OutputRecord]) -> bool:
+    return bool(paths) and all(_as_written(sink, path, previous[path]) for path in paths)
+
+
+def _keep(
     sink: Sink,
     records: dict[str, OutputRecord],
     previous: dict[str, OutputRecord],
+    files: dict[str, list[str]],
     unchanged: set[str],
 ) -> set[str]:
-    """The shards of `unchanged` whose whole bundle is still as the last build wrote it,
-    each put in place; a shard with a file missing or altered is indexed again."""
-    files: dict[str, list[str]] = {}
-    for path in previous:
-        parts = path.split("/")
-        if len(parts) > 2 and parts[0] == shard_folder("").strip("/") and parts[1] in unchanged:
-            files.setdefault(parts[1], []).append(path)
+    """The shards of `unchanged` whose whole bundle was put in place as the last build
+    wrote it; a shard with a file that could not be is indexed again."""
     kept = set()
     for shard in sorted(unchanged):
-        paths = files.get(shard, [])
-        if not paths or not all(_as_written(sink, path, previous[path]) for path in paths):
-            continue
+        paths = files[shard]
         if all(sink.keep(path, previous[path]) for path in paths):
             for path in paths:
                 records[path] = previous[path]

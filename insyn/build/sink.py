@@ -12,6 +12,7 @@ from pathlib import Path
 
 from insyn.build.manifest import OutputRecord
 from insyn.build.search_records import is_indexed, record_of, write_record
+from insyn.build.search_words import append_words, record_words
 from insyn.build.versions import digest
 from insyn.build.write import safe_relative
 from insyn.model.keys import Reads
@@ -60,7 +61,9 @@ class Sink:
         else:
             stat = _write_new(target, data)
         if self.records is not None and path.endswith(".html") and is_indexed(data):
-            write_record(self.records, path, record_of(data))
+            record = record_of(data)
+            write_record(self.records, path, record)
+            append_words(self.records, record.shard, record_words(record.document))
         return OutputRecord(data_digest, reads, identity, stat.st_size, stat.st_mtime_ns)
 
     def keep(self, path: str, old: OutputRecord) -> bool:

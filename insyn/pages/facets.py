@@ -14,13 +14,23 @@ from markupsafe import Markup, escape
 from insyn.graph.ledger import Totals
 from insyn.model import DISTRICT, Decision, FundingLine, Project, formatting
 
-#: The shard of the search index every page is in (`build.search_records`). One, for now:
-#: when no word of a shard's index starts with a query word, Pagefind answers with the
-#: longest indexed word that the query word starts with (`find_word_extensions` in
-#: pagefind_web/src/search.rs), per index. So year shards merged with `mergeIndex` would
-#: answer "ideell" with the pages of every year that has no "ideell" but has "i", which one
-#: index does not (docs/performance.md). The build, `delar.json` and /sok/ take any number.
-SEARCH_SHARD = "alla"
+#: How many years of pages one shard of the search index holds (`build.search_records`): a
+#: page's shard is fixed by its year alone, so an edit re-indexes the pages of its years only,
+#: and shards stay as they are while new years are added. Few enough that /sok/ fetches a
+#: handful of bundles (each brings its own copy of Pagefind's 70 kB WebAssembly), small enough
+#: that re-indexing one takes a second or two at 10,000 decisions (docs/performance.md).
+SHARD_YEARS = 4
+#: The shard of a page without a year.
+YEARLESS_SHARD = "utan-ar"
+
+
+def search_shard(year: int | None) -> str:
+    """The shard of the pages of `year`: "2008-2011" for the span of `SHARD_YEARS` it is in."""
+    if year is None:
+        return YEARLESS_SHARD
+    first = year - year % SHARD_YEARS
+    return f"{first}-{first + SHARD_YEARS - 1}"
+
 
 if TYPE_CHECKING:
     from insyn.pages.site import SiteView
@@ -85,7 +95,7 @@ def decision_fields(site: SiteView, decision: Decision, lines: list[FundingLine]
     if decision.outcome:
         parts.append(pagefind_filter("status", formatting.outcome_word(decision.outcome.status)))
     parts += _funders(site, lines)
-    return _hidden(parts)
+    return _hidden(parts, search_shard(decision.year))
 
 
 def project_fields(
@@ -112,14 +122,14 @@ def project_fields(
     parts.append(pagefind_filter("kind", "Projekt"))
     parts.append(pagefind_filter("status", formatting.project_status_word(project.status)))
     parts += _funders(site, lines)
-    return _hidden(parts)
+    return _hidden(parts, search_shard(years[0] if years else None))
 
 
-def _hidden(parts: list[Markup]) -> Markup:
+def _hidden(parts: list[Markup], shard: str) -> Markup:
     """The hidden block Pagefind reads the facets from, one element a line. `data-sokdel`
-    names the shard of the search index the page is in (`SEARCH_SHARD`)."""
+    names the shard of the search index the page is in (`search_shard`)."""
     return Markup(
-        f'<div class="sokdata" data-sokdel="{SEARCH_SHARD}" hidden>\n'
+        f'<div class="sokdata" data-sokdel="{shard}" hidden>\n'
         + "".join(f"{p}\n" for p in parts)
         + "\n</div>\n"
     )

@@ -1,0 +1,167 @@
+"""The site's word list, in every shard, so that merged shards answer as one index.
+
+Pagefind looks up a query word among the words of an index that start with it;
+when an index has none, it takes instead the longest indexed word that the
+query word starts with (`find_word_extensions` in pagefind_web/src/search.rs).
+That fallback runs per index: merged shards by year, asked for "ideell", would
+answer from every year without the word with that year's pages containing
+"i". One index never does that for a word the site has.
+
+So each shard also indexes one extra page, the word list (`WORDLIST_PATH`):
+every word of every record of the site, each once. Every shard then holds the
+site's words, looks them up as one index would, and finds in the word list
+the words its own pages lack; /sok/ drops the word list from the results (its
+id is in `pagefind/delar.json`). The word list is a function of the records
+alone, so a cold and a warm build make the same one; a warm build whose edit
+changes the site's words indexes every shard again (`search_update`).
+
+The words are taken as Pagefind's parser takes them (pagefind/src/fossick/
+parser.rs): the text of the `data-pagefind-body` element without the elements
+it removes, with a space around the elements it treats as blocks and none
+around the others, entities decoded, split at whitespace; and the values of
+`data-pagefind-meta`, which Pagefind indexes as words too. Pagefind then makes
+the same index words of the list as of the pages (tests/test_search_words.py
+compares the two indexes' words).
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from insyn.build.pagefind_bundle import SIGNATURE, BundleError
+from insyn.model.i18n import _
+
+#: Where the word list is in each shard: no page of the site has this path.
+WORDLIST_PATH = "pagefind-ordlista.html"
+#: Elements whose text Pagefind's parser puts between spaces (`SENTENCE_SELECTORS`, `br`).
+SPACED = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li"})
+SPACED_ALSO = frozenset({"article", "section", "br"})
+#: Elements Pagefind's parser drops with everything in them (`REMOVE_SELECTORS`).
+REMOVED = frozenset(
+    {"head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe"}
+    | {"template"}
+)
+VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"})
+
+_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|<![^>]*>|([^<]+)", re.S)
+_META = re.compile(r'\sdata-pagefind-meta="([^"]*)"')
+_FROM_ATTRIBUTE = re.compile(r"[^:\[\]]+\[([^\]]+)\]")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_IGNORE = re.compile(r"\sdata-pagefind-ignore(?:=\"([^\"]*)\")?")
+
+
+def record_words(document: bytes) -> set[str]:
+    """The words Pagefind indexes of a record (`search_records`): body text and meta values."""
+    text = document.decode("utf-8")
+    start = text.find(" data-pagefind-body")
+    body_start = text.rfind("<", 0, start) if start >= 0 else 0
+    words: set[str] = set()
+    parts: list[str] = []
+    skipping: list[str] = []  # the open elements whose content is dropped
+    has_h1 = False
+    for match in _TOKEN.finditer(text, body_start):
+        closing, name, attributes, chunk = match.groups()
+        if chunk is not None:
+            if not skipping:
+                parts.append(chunk)
+            continue
+        if name is None:
+            continue  # a comment or doctype
+        name = name.lower()
+        if skipping:
+            if name == skipping[-1] and name not in VOID and not attributes.endswith("/"):
+                if closing:
+                    skipping.pop()
+                else:
+                    skipping.append(name)
+            continue
+        if not closing:
+            meta = _META.search(attributes)
+            if meta is not None:
+                words.update(_meta_words(meta.group(1), attributes))
+            has_h1 = has_h1 or name == "h1"
+            if name in REMOVED or _ignored(attributes):
+                if name not in VOID and not attributes.endswith("/"):
+                    skipping.append(name)
+                continue
+        if name in SPACED or name in SPACED_ALSO:
+            parts.append(" ")
+    words.update(html.unescape("".join(parts)).split())
+    if not has_h1:  # Pagefind's title is then the page's <title>, and meta is indexed
+        title = _TITLE.search(text, 0, body_start)
+        words.update(html.unescape(title.group(1)).split() if title else ())
+    return words
+
+
+def _ignored(attributes: str) -> bool:
+    """`data-pagefind-ignore` with no value, "index", "true" or "all": the text is not indexed."""
+    match = _IGNORE.search(attributes)
+    return match is not None
+
+
+def _meta_words(value: str, attributes: str) -> list[str]:
+    """The words of a `data-pagefind-meta`: `key:value`, or `key[attribute]` read from the
+    element's attribute (the only forms Insyn writes). Pagefind indexes meta values as words."""
+    spec = html.unescape(value)
+    read = _FROM_ATTRIBUTE.fullmatch(spec.strip())
+    if read is not None:
+        found = re.search(rf'\s{re.escape(read.group(1))}="([^"]*)"', attributes)
+        return html.unescape(found.group(1)).split() if found else []
+    _key, sep, meta = spec.partition(":")
+    return meta.split() if sep else []
+
+
+def wordlist_document(words: Iterable[str]) -> bytes:
+    """The word list's record: the words in a fixed order, one paragraph, no filters."""
+    listed = "\n".join(html.escape(word, quote=False) for word in sorted(set(words)))
+    return (
+        '<!doctype html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        "</head>\n<body>\n<main data-pagefind-body>\n"
+        f"<p>\n{listed}\n</p>\n</main>\n</body>\n</html>\n"
+    ).encode()
+
+
+#: The folder in a `ShardIndexer`'s root where the render workers leave the words of the
+#: records they write: one file a process, a line a record (`shard<TAB>word word ...`).
+WORDS_FOLDER = "_ord"
+
+
+def append_words(root: Path, shard: str, words: Iterable[str]) -> None:
+    """Note a record's words for `read_words`, from whichever process made the record.
+    A word has no whitespace in it (`record_words` splits at whitespace), so a space
+    separates words and a line ends a record."""
+    folder = root / WORDS_FOLDER
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{os.getpid()}.txt", "a", encoding="utf-8") as file:
+        file.write(f"{shard}\t{' '.join(sorted(words))}\n")
+
+
+def read_words(root: Path) -> dict[str, set[str]]:
+    """Shard -> the words of its records noted by `append_words`."""
+    found: dict[str, set[str]] = {}
+    folder = root / WORDS_FOLDER
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            shard, _tab, words = line.partition("\t")
+            found.setdefault(shard, set()).update(words.split(" ") if words else ())
+    return found
+
+
+def wordlist_id(bundle: Mapping[str, bytes]) -> str:
+    """The id Pagefind gives the word list in a bundle (its fragment's name), which /sok/
+    leaves out of the results."""
+    wanted = f"/{WORDLIST_PATH}"
+    fragments = [p for p in bundle if p.startswith("fragment/") and p.endswith(".pf_fragment")]
+    for path in sorted(fragments, key=lambda p: (-len(bundle[p]), p)):  # the list is big
+        raw = gzip.decompress(bundle[path]).removeprefix(SIGNATURE)
+        if json.loads(raw).get("url") == wanted:
+            return path.removeprefix("fragment/").removesuffix(".pf_fragment")
+    raise BundleError(_("the Pagefind bundle has no word list"))
