@@ -65,7 +65,8 @@ def pagefind(site: Path, output: Path, *options: str) -> dict[str, bytes]:
     subprocess.run(
         [*command, "--force-language", LANGUAGE, "--silent", *options], check=True, timeout=300
     )
-    return canonical_bundle(_read_bundle(output))
+    files, moved = _read_bundle(output)
+    return canonical_bundle(files | {p: path.read_bytes() for p, path in moved.items()})
 
 
 def test_records_make_the_same_index_as_the_whole_pages(corpus: Corpus, tmp_path: Path) -> None:
@@ -238,3 +239,32 @@ def test_records_written_by_the_renderer_are_not_read_back(tmp_path: Path) -> No
     assert bundle == {
         p: b for p, b in tree_bytes(tmp_path / "cold").items() if p.startswith("pagefind/")
     }
+
+
+def test_bundle_files_are_moved_into_place_or_kept_when_unchanged(tmp_path: Path) -> None:
+    """Pagefind's fragments and index chunks are renamed into the site, not copied; a file
+    with the last build's bytes is the last build's file (hard-linked), as any page."""
+    (tmp_path / "old").mkdir()
+    sink = Sink(tmp_path / "old")
+    first = tmp_path / "made-1"
+    first.write_bytes(b"fragment")
+    old = {
+        "pagefind/2008-2011/fragment/a.pf_fragment": sink.put_file(
+            "pagefind/2008-2011/fragment/a.pf_fragment", first
+        )
+    }
+    assert not first.exists(), "moved, not copied"
+    (tmp_path / "new").mkdir()
+    sink = Sink(tmp_path / "new", tmp_path / "old", old)
+    same, other = tmp_path / "made-2", tmp_path / "made-3"
+    same.write_bytes(b"fragment")
+    other.write_bytes(b"another")
+    kept = sink.put_file("pagefind/2008-2011/fragment/a.pf_fragment", same)
+    made = sink.put_file("pagefind/2008-2011/fragment/b.pf_fragment", other)
+    path = "pagefind/2008-2011/fragment/a.pf_fragment"
+    assert kept == old[path]
+    assert os.stat(tmp_path / "old" / path).st_ino == os.stat(tmp_path / "new" / path).st_ino
+    assert (tmp_path / "new" / "pagefind/2008-2011/fragment/b.pf_fragment").read_bytes() == (
+        b"another"
+    )
+    assert made.size == len(b"another") and not other.exists()

@@ -32,7 +32,7 @@ TRICKY = [
     "e-tjänst</p><dl><dt>Belopp</dt><dd>100</dd></dl>",
     "<h1>Tabell</h1><table><tr><th>År</th><th>Summa</th></tr><tr><td>2011</td><td>5,5"
     "</td></tr></table><ul><li>ett</li><li>två</li></ul>",
-    '<h1>Dolt</h1><div data-pagefind-ignore>osynligt</div><svg><text>ritat</text></svg>'
+    "<h1>Dolt</h1><div data-pagefind-ignore>osynligt</div><svg><text>ritat</text></svg>"
     '<label>etikett</label><span data-pagefind-meta="title[data-value]" '
     'data-value="Meta&#39;s titel"></span><p>syns<br>radbrytning</p>',
     "<p>Ingen rubrik alls</p><section>del</section><article>artikel</article>",

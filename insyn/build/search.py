@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from insyn.build.pagefind_bundle import BundleError, canonical_bundle
@@ -142,10 +143,11 @@ class ShardIndexer:
 
     def bundles(
         self, wordlist: bytes, only: Iterable[str] | None = None
-    ) -> Iterator[tuple[str, dict[str, bytes], str]]:
-        """(shard, site path -> bytes, the word list's id) for every shard with records (of
-        `only`), each indexed with `wordlist` (`search_words.wordlist_document`), in shard
-        order; the largest shards are started first, so the last to finish is a small one."""
+    ) -> Iterator[tuple[str, Bundle]]:
+        """(shard, its bundle by site path) for every shard with records (of `only`), each
+        indexed with `wordlist` (`search_words.wordlist_document`), in shard order; the
+        largest shards are started first, so the last to finish is a small one. The files
+        of `Bundle.moved` are there until the next shard is asked for."""
         wanted = set(self.pages) if only is None else set(only) & set(self.pages)
         shards = sorted(wanted)
         started = sorted(shards, key=lambda shard: (-self.pages[shard], shard))
@@ -155,8 +157,8 @@ class ShardIndexer:
             with ThreadPoolExecutor(max_workers=workers()) as pool:
                 futures = {shard: pool.submit(self._index, shard) for shard in started}
                 for shard in shards:
-                    files, wordlist_name = futures[shard].result()
-                    yield shard, files, wordlist_name
+                    yield shard, futures[shard].result()
+                    shutil.rmtree(self.root / shard, ignore_errors=True)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -166,21 +168,49 @@ class ShardIndexer:
     def all_words(self) -> set[str]:
         return set().union(*self.words.values())
 
-    def _index(self, shard: str) -> tuple[dict[str, bytes], str]:
+    def _index(self, shard: str) -> Bundle:
         folder = self.root / shard
-        bundle = pagefind_bundle(folder / "site", folder / "bundle", wordlist=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        files, moved = pagefind_shard(folder / "site", folder / "bundle", wordlist=True)
         try:
-            wordlist = wordlist_id(bundle)
+            wordlist = wordlist_id(moved)
         except BundleError as error:
             raise SearchIndexError(str(error)) from error
         prefix = shard_folder(shard)
-        return {f"{prefix}{path}": data for path, data in bundle.items()}, wordlist
+        return Bundle(
+            {f"{prefix}{path}": data for path, data in files.items()},
+            {f"{prefix}{path}": source for path, source in moved.items()},
+            wordlist,
+        )
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A shard's bundle: the files made in memory (the canonical metadata and filters), the
+    files Pagefind wrote that are taken as they are (fragments, index chunks: moved into the
+    site, never read and written again), and the id of the word list in it."""
+
+    files: dict[str, bytes]
+    moved: dict[str, Path]
+    wordlist: str
+
+
+#: What Pagefind writes that the canonical form takes as it is.
+AS_WRITTEN = ("fragment/", "index/")
 
 
 def pagefind_bundle(site: Path, output: Path, wordlist: bool = False) -> dict[str, bytes]:
     """Pagefind's bundle of the records under `site`, canonical, by path in the bundle;
     `wordlist`: with the word list among them (`search_words`), ranked as no page."""
+    files, moved = pagefind_shard(site, output, wordlist)
+    files.update((path, source.read_bytes()) for path, source in moved.items())
+    return dict(sorted(files.items()))
+
+
+def pagefind_shard(
+    site: Path, output: Path, wordlist: bool = False
+) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """`pagefind_bundle` as (the canonical files in memory, the files as Pagefind wrote
+    them in `output`)."""
     command = [
         str(pagefind_binary()),
         "--site",
@@ -201,24 +231,27 @@ def pagefind_bundle(site: Path, output: Path, wordlist: bool = False) -> dict[st
         lines = (finished.stderr or finished.stdout).strip().splitlines()
         detail = lines[-1] if lines else f"exit status {finished.returncode}"
         raise SearchIndexError(_("Pagefind failed: {detail}", detail=detail))
+    files, moved = _read_bundle(output)
     try:
-        bundle = _read_bundle(output)
-        return canonical_bundle(bundle, wordlist_id(bundle) if wordlist else None)
+        return canonical_bundle(files, wordlist_id(moved) if wordlist else None), moved
     except BundleError as error:
         raise SearchIndexError(str(error)) from error
 
 
-def _read_bundle(folder: Path) -> dict[str, bytes]:
-    bundle: dict[str, bytes] = {}
+def _read_bundle(folder: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
+    files: dict[str, bytes] = {}
+    moved: dict[str, Path] = {}
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
         relative = path.relative_to(folder).as_posix()
-        if not relative.startswith(UNUSED_PREFIXES):
-            bundle[relative] = path.read_bytes()
-    if "pagefind.js" not in bundle:
+        if relative.startswith(AS_WRITTEN):
+            moved[relative] = path
+        elif not relative.startswith(UNUSED_PREFIXES):
+            files[relative] = path.read_bytes()
+    if "pagefind.js" not in files:
         raise SearchIndexError(_("Pagefind wrote no pagefind.js"))
-    return bundle
+    return files, moved
 
 
 def indexed_pages(files: Mapping[str, bytes]) -> list[str]:
@@ -241,8 +274,9 @@ def index_site(files: Mapping[str, bytes], workdir: Path | None = None) -> dict[
             return {}
         result: dict[str, bytes] = {}
         wordlists: dict[str, str] = {}
-        for shard, bundle, wordlist in indexer.bundles(wordlist_document(indexer.all_words())):
-            result.update(bundle)
-            wordlists[shard] = wordlist
+        for shard, bundle in indexer.bundles(wordlist_document(indexer.all_words())):
+            result.update(bundle.files)
+            result.update((path, source.read_bytes()) for path, source in bundle.moved.items())
+            wordlists[shard] = bundle.wordlist
         result[SHARD_LIST] = shard_list(wordlists)
         return dict(sorted(result.items()))

@@ -165,11 +165,14 @@ def update_search(
         )
         if members:
             wordlist = wordlist_document(_site_words(indexer, known_words, kept, members))
-            for shard, bundle, wordlist_name in indexer.bundles(wordlist, only=stale):
+            for shard, bundle in indexer.bundles(wordlist, only=stale):
+                for path in sorted(bundle.moved):
+                    records[path] = sink.put_file(path, bundle.moved[path])
                 # the entry last: in place (`serve`), it names files that must be there
-                for path in sorted(bundle, key=lambda p: p.endswith("/pagefind-entry.json")):
-                    records[path] = sink.put(path, bundle[path])
-                shard_words[shard] = (frozenset(indexer.words.get(shard, ())), wordlist_name)
+                in_memory = bundle.files
+                for path in sorted(in_memory, key=lambda p: p.endswith("/pagefind-entry.json")):
+                    records[path] = sink.put(path, in_memory[path])
+                shard_words[shard] = (frozenset(indexer.words.get(shard, ())), bundle.wordlist)
             wordlists = {shard: wordlist_name for shard, (_w, wordlist_name) in shard_words.items()}
             records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(wordlists))
         update.shard_words = shard_words

@@ -155,13 +155,14 @@ def read_words(root: Path) -> dict[str, set[str]]:
     return found
 
 
-def wordlist_id(bundle: Mapping[str, bytes]) -> str:
-    """The id Pagefind gives the word list in a bundle (its fragment's name), which /sok/
-    leaves out of the results."""
+def wordlist_id(fragments: Mapping[str, Path]) -> str:
+    """The id Pagefind gives the word list in a bundle (its fragment's name, `fragments` by
+    path in the bundle), which /sok/ leaves out of the results."""
     wanted = f"/{WORDLIST_PATH}"
-    fragments = [p for p in bundle if p.startswith("fragment/") and p.endswith(".pf_fragment")]
-    for path in sorted(fragments, key=lambda p: (-len(bundle[p]), p)):  # the list is big
-        raw = gzip.decompress(bundle[path]).removeprefix(SIGNATURE)
+    named = [p for p in fragments if p.startswith("fragment/") and p.endswith(".pf_fragment")]
+    sizes = {path: fragments[path].stat().st_size for path in named}
+    for path in sorted(named, key=lambda p: (-sizes[p], p)):  # the list is the biggest
+        raw = gzip.decompress(fragments[path].read_bytes()).removeprefix(SIGNATURE)
         if json.loads(raw).get("url") == wanted:
             return path.removeprefix("fragment/").removesuffix(".pf_fragment")
     raise BundleError(_("the Pagefind bundle has no word list"))

@@ -25,11 +25,14 @@ YEARLESS_SHARD = "utan-ar"
 
 
 def search_shard(year: int | None) -> str:
-    """The shard of the pages of `year`: "2008-2011" for the span of `SHARD_YEARS` it is in."""
+    """The shard of the pages of `year`: the year, or "2008-2011" for the span of
+    `SHARD_YEARS` it is in."""
     if year is None:
         return YEARLESS_SHARD
+    if SHARD_YEARS == 1:
+        return f"{year:04d}"
     first = year - year % SHARD_YEARS
-    return f"{first}-{first + SHARD_YEARS - 1}"
+    return f"{first:04d}-{first + SHARD_YEARS - 1:04d}"
 
 
 if TYPE_CHECKING:
