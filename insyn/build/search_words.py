@@ -96,7 +96,31 @@ def record_words(document: bytes) -> set[str]:
     if not has_h1:  # Pagefind's title is then the page's <title>, and meta is indexed
         title = _TITLE.search(text, 0, body_start)
         words.update(html.unescape(title.group(1)).split() if title else ())
-    return words
+    return {plain_word(word) for word in words}
+
+
+#: What may end a word in running text ("kr.", "2011)", "ändrad,").
+_TRAILING = ".,:;!?)"
+#: Capitals `plain_word` lowers: those of Swedish text, whose lower case is one letter.
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖÉÜ")
+
+
+def plain_word(word: str) -> str:
+    """`word` as a word of the list that Pagefind indexes the same: "Ändrad." as "ändrad",
+    "(2011)" as "2011", so that a sentence's last word or a capital does not make a new word
+    of the site (which would re-index every shard). Only where that is sure, by Pagefind's
+    rules (pagefind/src/fossick/splitting.rs): what is left must be letters only, lower case
+    after the first, or digits only, so that Pagefind takes it as one word either way (its
+    punctuation dropped, no compound parts). Anything else is kept as it is."""
+    core = word.lstrip("(").rstrip(_TRAILING)
+    if not core or (core == word and core[0] not in _CAPITALS):
+        return word
+    if core.isdigit() and core.isascii():
+        return core
+    rest = core[1:]
+    if core.isalpha() and rest == rest.lower() and (core[0] in _CAPITALS or core[0].islower()):
+        return core[0].lower() + rest if core[0] in _CAPITALS else core
+    return word
 
 
 def _ignored(attributes: str) -> bool:
