@@ -51,20 +51,53 @@ VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "m
 
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|<![^>]*>|([^<]+)", re.S)
 _META = re.compile(r'\sdata-pagefind-meta="([^"]*)"')
+_SPACED_TAG = re.compile(
+    rf"</?(?:{'|'.join(sorted(SPACED | SPACED_ALSO))})(?=[\s/>])[^>]*>", re.IGNORECASE
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_META_TAG = re.compile(r'<[^>]*\sdata-pagefind-meta="([^"]*)"[^>]*>')
+#: What sends a record through `_parsed_words`: an element Pagefind removes or ignores,
+#: a comment or anything else that is not a plain tag.
+_NOT_PLAIN = (*(f"<{name}" for name in sorted(REMOVED)), "data-pagefind-ignore", "<!")
 _FROM_ATTRIBUTE = re.compile(r"[^:\[\]]+\[([^\]]+)\]")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 _IGNORE = re.compile(r"\sdata-pagefind-ignore(?:=\"([^\"]*)\")?")
 
 
 def record_words(document: bytes) -> set[str]:
-    """The words Pagefind indexes of a record (`search_records`): body text and meta values."""
+    """The words Pagefind indexes of a record (`search_records`): body text and meta values.
+
+    Most records have nothing Pagefind removes or ignores: their words are taken by two
+    substitutions (`_plain_words`), and the others element by element (`_parsed_words`),
+    which gives the same words for the rest too (tests/test_search_words.py)."""
     text = document.decode("utf-8")
     start = text.find(" data-pagefind-body")
     body_start = text.rfind("<", 0, start) if start >= 0 else 0
+    body = text[body_start:]
+    if any(marker in body for marker in _NOT_PLAIN):
+        words = _parsed_words(text, body_start)
+    else:
+        words = _plain_words(body)
+    if "<h1" not in body:  # Pagefind's title is then the page's <title>, and meta is indexed
+        title = _TITLE.search(text, 0, body_start)
+        words.update(html.unescape(title.group(1)).split() if title else ())
+    return {plain_word(word) for word in words}
+
+
+def _plain_words(body: str) -> set[str]:
+    """The words of markup with no element Pagefind removes or ignores: a space for each tag
+    of `SPACED`, nothing for the others; and the meta values."""
+    words = set(html.unescape(_ANY_TAG.sub("", _SPACED_TAG.sub(" ", body))).split())
+    for tag in _META_TAG.finditer(body):
+        words.update(_meta_words(tag.group(1), tag.group(0)))
+    return words
+
+
+def _parsed_words(text: str, body_start: int) -> set[str]:
+    """The words of markup, element by element, leaving out what Pagefind removes or ignores."""
     words: set[str] = set()
     parts: list[str] = []
     skipping: list[str] = []  # the open elements whose content is dropped
-    has_h1 = False
     for match in _TOKEN.finditer(text, body_start):
         closing, name, attributes, chunk = match.groups()
         if chunk is not None:
@@ -85,7 +118,6 @@ def record_words(document: bytes) -> set[str]:
             meta = _META.search(attributes)
             if meta is not None:
                 words.update(_meta_words(meta.group(1), attributes))
-            has_h1 = has_h1 or name == "h1"
             if name in REMOVED or _ignored(attributes):
                 if name not in VOID and not attributes.endswith("/"):
                     skipping.append(name)
@@ -93,10 +125,7 @@ def record_words(document: bytes) -> set[str]:
         if name in SPACED or name in SPACED_ALSO:
             parts.append(" ")
     words.update(html.unescape("".join(parts)).split())
-    if not has_h1:  # Pagefind's title is then the page's <title>, and meta is indexed
-        title = _TITLE.search(text, 0, body_start)
-        words.update(html.unescape(title.group(1)).split() if title else ())
-    return {plain_word(word) for word in words}
+    return words
 
 
 #: What may end a word in running text ("kr.", "2011)", "ändrad,").
