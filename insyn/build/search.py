@@ -3,15 +3,17 @@
 Search is given records, not pages (`search_records`), and the index is made
 of shards (the page's `data-sokdel`), each a Pagefind bundle of its own under
 `pagefind/<shard>/`; `pagefind/delar.json` lists them and /sok/ merges them in
-the browser with Pagefind's `mergeIndex`. A warm build re-indexes only the
-shards whose pages changed (`search_update`), and Pagefind's memory is bounded
-by the largest shard. The pages name one shard for now (`pages.facets`
-says why: merged shards do not answer every query as one index does).
+the browser with Pagefind's `mergeIndex`. Each shard holds the site's word
+list as well (`search_words`), so that merged shards find what one index
+finds. A warm build re-indexes only the shards whose pages changed, while the
+site's words stay the same (`search_update`), and Pagefind's memory is bounded
+by the largest shard. A shard is a span of years (`pages.facets.search_shard`).
 
 The records of each shard are written into a private folder in the output's
 cache (`.cache/`, never beside `--out`), indexed there by the Pagefind binary
-that `pagefind[bin]` installs, two shards at a time, and each bundle is read
-back into the site's files. So `write_site` puts pages and index in place in
+that `pagefind[bin]` installs, a shard per core at a time, and each bundle is
+moved into the site's files (the few that `canonical_bundle` rewrites are
+written anew). So `write_site` puts pages and index in place in
 one atomic swap, and a failed build leaves the previous site and its index as
 they were.
 

@@ -9,8 +9,13 @@ reads back only the pages of the shards it indexes again. The map is only a
 cache: an entry whose digest does not match the page's is read anew, and
 without the map every page is read, as in a cold build.
 
+Every shard also indexes the site's word list (`search_words`), so a shard is
+kept only while the site's words are the last build's as well: a word new to
+the site, or gone from it, indexes every shard again. The words of a kept
+shard are remembered with the map, so nothing of it is read back.
+
 The result equals a cold build's byte for byte: a shard's bundle is a
-function of its records alone (tests/test_search_shards.py).
+function of its records and the site's words alone (tests/test_search_shards.py).
 """
 
 from __future__ import annotations
