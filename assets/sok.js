@@ -207,8 +207,17 @@ async function run() {
   showCounts(counts);
   await showMore(false);
   if (mine !== ticket) return;
+  const absent = results.length && query ? await absentWords(query, search, filters) : [];
+  if (mine !== ticket) return;
   let message = results.length ? plural(results.length, "träff", "träffar") : "Inga träffar";
-  if (query) message += ` för ”${query}”`;
+  if (absent.length) {
+    // Pagefind answers a word no indexed word starts with by a shorter word it has (or by
+    // the word's stem): say so, rather than that these are hits for the word asked for.
+    const words = absent.map((word) => `”${word}”`).join(" eller ");
+    message = `Sökindexet har inget ord som börjar med ${words}; ${message} för ord med samma början`;
+  } else if (query) {
+    message += ` för ”${query}”`;
+  }
   if (number) message += ` (${plural(number, "avgränsning", "avgränsningar")})`;
   status.textContent = `${message}.`;
 }
@@ -247,6 +256,36 @@ async function openIndex() {
 
 function pages(search) {
   return search.results.filter((result) => !wordlists.has(result.id));
+}
+
+// The site's words, from the word list (once): each as Pagefind compares words (lower case,
+// no diacritics, letters and digits only), and the parts of words joined by a hyphen.
+let siteWords = null;
+
+function fold(word) {
+  return word
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+async function absentWords(query, search, filters) {
+  if (siteWords === null) {
+    // With facets chosen the word list (which has none) is not among the results.
+    const unfiltered = Object.keys(filters).length ? await pagefind.search(query) : search;
+    const list = unfiltered.results.find((result) => wordlists.has(result.id));
+    if (!list) return [];
+    const words = new Set();
+    for (const word of (await list.data()).content.split(/\s+/)) {
+      words.add(fold(word));
+      for (const part of word.split(/[^\p{L}\p{N}]+/u)) words.add(fold(part));
+    }
+    words.delete("");
+    siteWords = [...words];
+  }
+  const asked = query.split(/\s+/).filter((word) => fold(word));
+  return asked.filter((word) => !siteWords.some((known) => known.startsWith(fold(word))));
 }
 
 async function start() {

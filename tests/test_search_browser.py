@@ -250,3 +250,21 @@ def test_the_search_page_has_one_search_box(page: Any) -> None:
     assert page.locator("input[type=search]").count() == 1
     page.goto("/beslut/")
     assert page.locator("input[type=search]").count() == 1
+
+
+def test_a_word_the_site_lacks_is_not_said_to_be_found(page: Any) -> None:
+    """Pagefind answers a word no indexed word starts with by a shorter indexed word the query
+    word starts with ("ideellt": the page with "ideell"): the status says so instead of calling
+    them hits for the word asked for."""
+    assert search(page, "ideellt") == [(HOSTILE, "/beslut/fientlig/")]
+    assert page.locator("#sok-status").inner_text() == (
+        "Sökindexet har inget ord som börjar med ”ideellt”; 1 träff för ord med samma början."
+    )
+    # a word the site has keeps the plain status
+    search(page, "ideell")
+    assert page.locator("#sok-status").inner_text() == "1 träff för ”ideell”."
+    # the site says "kvinnor", never "kvinna": found by its stem, and said as much
+    assert "/beslut/samtal/" in [href for _, href in search(page, "kvinna")]
+    assert page.locator("#sok-status").inner_text().startswith(
+        "Sökindexet har inget ord som börjar med ”kvinna”;"
+    )
