@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from insyn.build.manifest import OutputRecord
@@ -75,7 +76,7 @@ class Sink:
         if old is None or old.digest != data_digest or not self.keep(path, old):
             target = self.folder / safe_relative(path)
             try:
-                _move(source, target)
+                _into_folder(os.replace, source, target)  # at once, as `serve` needs
             except OSError:
                 return self.put(path, data)  # another file system: written as any file
         stat = (self.folder / safe_relative(path)).stat()
@@ -96,7 +97,7 @@ class Sink:
             return True
         target = self.folder / safe_relative(path)
         try:
-            _link(source, target)
+            _into_folder(os.link, source, target)
         except OSError:
             # Another file system (`--out` is a mount point: `write` copies the staged tree
             # into it) or one without hard links: a copy keeps the modification time, so the
@@ -108,28 +109,17 @@ class Sink:
         return True
 
 
-def _link(source: Path, target: Path) -> None:
-    """A hard link, the folder made only when it is missing (as `_write_new`): a warm build
-    links tens of thousands of files, and a `mkdir` for each was a tenth of it."""
+def _into_folder(place: Callable[[Path, Path], None], source: Path, target: Path) -> None:
+    """`place(source, target)` (a hard link, a rename), the folder made only when it is
+    missing, as `_write_new` does: a warm build links tens of thousands of files, and a
+    `mkdir` for each was a tenth of it."""
     try:
-        os.link(source, target)
+        place(source, target)
     except FileNotFoundError:
         if not source.exists():
             raise
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(source, target)
-
-
-def _move(source: Path, target: Path) -> None:
-    """`source` renamed to `target`, replacing it at once (as `serve` needs): the folder is
-    made only when it is missing."""
-    try:
-        os.replace(source, target)
-    except FileNotFoundError:
-        if not source.exists():
-            raise
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+        place(source, target)
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
