@@ -252,6 +252,35 @@ def test_frictionless_validates_every_download(site: Path) -> None:
     assert "beviljat" in statuses["description"]
 
 
+def test_the_catalogues_describe_the_files_a_warm_build_writes(tmp_path: Path) -> None:
+    """A warm build makes each download once and the catalogues take its size and digest
+    from that making: after an edit that changes the files, they still describe them."""
+    import hashlib
+
+    corpus = Corpus(tmp_path)
+    write_corpus(corpus)
+    assert corpus.run("build").returncode == 0
+    before = (corpus.out / "data/finansiering.csv").read_bytes()
+    decision = corpus.root / "content/decisions/beviljat.md"
+    text = decision.read_text(encoding="utf-8")
+    decision.write_text(text.replace("amount: 400000", "amount: 4123456"), encoding="utf-8")
+    result = corpus.run("build")
+    assert result.returncode == 0, result.stderr
+    assert (corpus.out / "data/finansiering.csv").read_bytes() != before
+    package = json.loads((corpus.out / "data/datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        data = (corpus.out / "data" / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data), resource["path"]
+        assert resource["hash"].removeprefix("sha256:") == hashlib.sha256(data).hexdigest()
+    graph = catalogue(corpus.out)
+    from rdflib.namespace import DCAT
+
+    for distribution in graph.subjects(DCAT.downloadURL, None):
+        url = str(graph.value(distribution, DCAT.downloadURL))
+        size = (corpus.out / url.removeprefix(f"{BASE}/")).stat().st_size
+        assert int(graph.value(distribution, DCAT.byteSize)) == size, url
+
+
 @pytest.mark.parametrize("fault", ["an amount that is not a number", "a file changed after"])
 def test_a_broken_download_fails_frictionless(site: Path, tmp_path: Path, fault: str) -> None:
     copy_ = tmp_path / "data"

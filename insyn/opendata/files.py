@@ -13,6 +13,7 @@ its HTML page reads, and the site-wide files under `/data/` read everything.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -181,6 +182,7 @@ def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
     # The catalogues describe the files above, with their sizes and digests.
     described = Files({f.path: f.make for f in files})
     written = {f.path for f in files}
+    files = [dataclasses.replace(f, make=_noting(described, f.path)) for f in files]
     for path in ("data/dcat.rdf", dcat.PORTAL_PATH.lstrip("/")):
         files.append(DataFile(path, lambda d: dcat.catalogue(d, described, written), True))
     files.append(
@@ -198,6 +200,11 @@ def plan_data_files(graph: SiteGraph, pages: Iterable[Any]) -> list[DataFile]:
         if lines is not None:
             files.append(lines)
     return files
+
+
+def _noting(described: Files, path: str) -> Callable[[OpenData], bytes]:
+    """The maker of a described file, noting its size and digest for the catalogues."""
+    return lambda data: described.write(data, path)
 
 
 #: The pages with a `finansiering.csv` of their own: the lines each shows (contract §7)
