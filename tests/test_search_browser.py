@@ -265,6 +265,8 @@ def test_a_word_the_site_lacks_is_not_said_to_be_found(page: Any) -> None:
     assert page.locator("#sok-status").inner_text() == "1 träff för ”ideell”."
     # the site says "kvinnor", never "kvinna": found by its stem, and said as much
     assert "/beslut/samtal/" in [href for _, href in search(page, "kvinna")]
-    assert page.locator("#sok-status").inner_text().startswith(
-        "Sökindexet har inget ord som börjar med ”kvinna”;"
+    assert (
+        page.locator("#sok-status")
+        .inner_text()
+        .startswith("Sökindexet har inget ord som börjar med ”kvinna”;")
     )

@@ -3,14 +3,17 @@ fingerprinted assets, redirects for renamed ids and the deployed headers."""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from insyn.build.write import UnsafePathError, safe_relative, write_site
+from insyn.build.write import UnsafePathError, safe_relative, site_file, write_site
 from insyn.present.markup import MarkdownRenderer
 from insyn.sources import assets
 from tests.conftest import ROOT, Corpus
@@ -93,6 +96,19 @@ def test_safe_relative_refuses_climbing_paths(path: str) -> None:
 )
 def test_safe_relative_keeps_ordinary_paths(path: str, expected: str) -> None:
     assert str(safe_relative(path)) == expected
+
+
+@given(st.lists(st.sampled_from(["a", "b.html", ".", "..", "", "\\", "..a", "%2e"]), max_size=5))
+def test_site_file_is_safe_relative_inside_the_folder(parts: list[str]) -> None:
+    """The sink's quick path join refuses and keeps exactly what `safe_relative` does."""
+    path = "/".join(parts)
+    try:
+        expected = os.path.join("/ut", str(safe_relative(path)))
+    except UnsafePathError:
+        with pytest.raises(UnsafePathError):
+            site_file("/ut", path)
+        return
+    assert site_file("/ut", path) == expected
 
 
 def test_write_site_refuses_a_climbing_path_and_leaves_the_site(tmp_path: Path) -> None:

@@ -104,10 +104,15 @@ def exchange(first, second):
 
 def rename(source, target):
     aside, into = Path(target).name.startswith("._site.old-"), Path(target).name == "_site"
+    spare = Path(target).name.startswith("spare-")  # the old site, kept in the cache
     if (step == "aside:before" and aside) or (step == "rename:before" and into):
+        die()
+    if step == "retire:before" and spare:
         die()
     real_rename(source, target)
     if (step == "aside:after" and aside) or (step == "rename:after" and into):
+        die()
+    if step == "retire:after" and spare:
         die()
 
 def rmtree(path, *args, **kwargs):
@@ -129,6 +134,8 @@ def save(out, manifest):
     real_save(out, manifest)
 
 write.exchange, os.rename, shutil.rmtree = exchange, rename, rmtree
+if step == "remove:partly":
+    incremental.keep_spare = lambda *args: False  # the old site removed, not kept
 incremental.forget_manifest, incremental.save_manifest = forget, save
 sys.exit(main(["build", "--no-search", "--quiet"]))
 """
@@ -139,6 +146,8 @@ KILLS = {
     "exchange:before": ("exchange", "old"),
     "exchange:after": ("exchange", "new"),
     "remove:partly": ("exchange", "new"),
+    "retire:before": ("exchange", "new"),
+    "retire:after": ("exchange", "new"),
     "save:before": ("exchange", "new"),
     "aside:before": ("fallback", "old"),
     "aside:after": ("fallback", "retired"),

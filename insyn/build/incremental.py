@@ -14,7 +14,9 @@ has nothing to do:
    (`reads`, `versions`), are rendered (in parallel, Markdown from `.cache/markdown.pickle`)
    into a staging folder, every other file is hard-linked there from the
    previous `--out`, and the staging folder is swapped in atomically (`write`): a
-   failed build still leaves `--out` untouched, and the manifest of it too.
+   failed build still leaves `--out` untouched, and the manifest of it too. The
+   staging folder is the site the last build replaced, kept in the cache
+   (`spare`), so only the files that differ from it are written or linked.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from insyn.build.search_update import (
     update_search,
 )
 from insyn.build.sink import Sink
+from insyn.build.spare import SpareTree, keep_spare, take_spare
 from insyn.build.versions import Versions, digest
 from insyn.build.write import (
     OutputError,
@@ -219,6 +222,12 @@ def _build(
 
     cache = cache_folder(out)
     search_update: SearchUpdate | None = None
+    spare: SpareTree | None = None
+
+    def reuse(staging: Path) -> bool:
+        nonlocal spare
+        spare = take_spare(cache, staging)
+        return spare is not None
 
     def fill(staging: Path) -> None:
         indexer = ShardIndexer(cache) if options.search else None
@@ -231,7 +240,7 @@ def _build(
     def _fill(staging: Path, indexer: ShardIndexer | None) -> None:
         nonlocal search_update
         # The render workers write the search record of each indexed page they render.
-        sink = Sink(staging, out, previous, indexer.root if indexer is not None else None)
+        sink = Sink(staging, out, previous, indexer.root if indexer is not None else None, spare)
         for index, output in enumerate(outputs):
             if index not in stale:
                 record = previous[output.path]
@@ -249,6 +258,7 @@ def _build(
             records[path] = sink.put(path, data)
         if indexer is not None:
             search_update = update_search(staging, sink, records, previous, cache, indexer)
+        sink.finish()
 
     def keep_manifest() -> None:
         """The swap failed and left `--out` as it was: the old manifest still describes it."""
@@ -262,7 +272,14 @@ def _build(
     try:
         # The old manifest describes `--out`, which stays as it is until the swap: it is
         # forgotten only then, so that a build that fails leaves the next one warm.
-        write_tree(out, fill, before_swap=forget, swap_failed=keep_manifest)
+        write_tree(
+            out,
+            fill,
+            before_swap=forget,
+            swap_failed=keep_manifest,
+            reuse=reuse,
+            retire=lambda old: keep_spare(cache, old, previous),
+        )
     except OSError as error:  # a render worker's too (`engine._help`)
         needed = _site_size(manifest)
         raise OutputError(describe_failure(error, options.out, needed)) from error

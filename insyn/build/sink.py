@@ -1,7 +1,10 @@
 """Where rendered bytes go: a folder, keeping the previous build's file when they are equal.
 
 A file whose bytes did not change is hard-linked from the previous `--out`,
-so its modification time says when its bytes last changed.
+so its modification time says when its bytes last changed. The folder may be
+a spare (`spare`), the site before the last: there a file that already is the
+live one stays, and every other is replaced by a new file, never written
+through, because the live site shares the spare's inodes.
 """
 
 from __future__ import annotations
@@ -9,13 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from insyn.build.manifest import OutputRecord
 from insyn.build.search_records import is_indexed, record_of, write_record
 from insyn.build.search_words import append_words, record_words
+from insyn.build.spare import SpareTree
 from insyn.build.versions import digest
-from insyn.build.write import safe_relative
+from insyn.build.write import site_file
 from insyn.model.keys import Reads
 
 
@@ -33,32 +38,40 @@ class Sink:
         previous_folder: Path | None = None,
         previous: dict[str, OutputRecord] | None = None,
         records: Path | None = None,
+        spare: SpareTree | None = None,
     ) -> None:
         self.folder = folder
+        #: what `folder` holds already, when it is a spare (`spare.take_spare`)
+        self.spare = spare
         #: where the search records of the indexed pages written go (`search.ShardIndexer`):
         #: made here, in the render worker, from the bytes it has
         self.records = records
         self.previous_folder = previous_folder
         self.previous = previous or {}
         self.in_place = previous_folder is not None and previous_folder == folder
+        self._folder = str(folder)
+        self._previous_folder = str(previous_folder) if previous_folder is not None else ""
 
     def put(
         self, path: str, data: bytes, reads: Reads = frozenset(), identity: str = ""
     ) -> OutputRecord:
         """Write `data` for `path`; the record keeps what rendering it read."""
-        target = self.folder / safe_relative(path)
+        target = site_file(self._folder, path)
         data_digest = digest(data)
         old = self.previous.get(path)
         if old is not None and old.digest == data_digest and self.keep(path, old):
-            stat = target.stat()
+            stat = os.stat(target)
             return OutputRecord(data_digest, reads, identity, stat.st_size, stat.st_mtime_ns)
+        if self.spare is not None:
+            self._vacate(path, target)
         if self.in_place:
             # serve: replace atomically, so a request never reads half a file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.insyn-new")
+            replaced = Path(target)
+            replaced.parent.mkdir(parents=True, exist_ok=True)
+            temporary = replaced.with_name(f".{replaced.name}.insyn-new")
             temporary.write_bytes(data)
-            os.replace(temporary, target)
-            stat = target.stat()
+            os.replace(temporary, replaced)
+            stat = replaced.stat()
         else:
             stat = _write_new(target, data)
         if self.records is not None and path.endswith(".html") and is_indexed(data):
@@ -73,29 +86,37 @@ class Sink:
         data = source.read_bytes()
         data_digest = digest(data)
         old = self.previous.get(path)
+        target = site_file(self._folder, path)
         if old is None or old.digest != data_digest or not self.keep(path, old):
-            target = self.folder / safe_relative(path)
+            if self.spare is not None:
+                self._vacate(path, target)
             try:
-                _into_folder(os.replace, source, target)  # at once, as `serve` needs
+                _into_folder(os.replace, str(source), target)  # at once, as `serve` needs
             except OSError:
                 return self.put(path, data)  # another file system: written as any file
-        stat = (self.folder / safe_relative(path)).stat()
+        stat = os.stat(target)
         return OutputRecord(data_digest, frozenset(), "", stat.st_size, stat.st_mtime_ns)
 
     def keep(self, path: str, old: OutputRecord) -> bool:
         """Put the previous folder's file for `path` in place, if it is still what was written."""
         if self.previous_folder is None:
             return False
-        source = self.previous_folder / safe_relative(path)
+        target = site_file(self._folder, path)
+        if self.spare is not None:
+            if self.spare.claim(path) == (old.digest, old.size, old.mtime_ns):
+                # the spare's file is the live one's twin (checked when the spare was taken):
+                # the bytes wanted, whatever became of the live file since
+                return True
+            _remove(target)
+        source = site_file(self._previous_folder, path)
         try:
-            stat = source.stat()
+            stat = os.stat(source)
         except OSError:
             return False
         if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
             return False
         if self.in_place:
             return True
-        target = self.folder / safe_relative(path)
         try:
             _into_folder(os.link, source, target)
         except OSError:
@@ -108,24 +129,80 @@ class Sink:
                 return False
         return True
 
+    def _vacate(self, path: str, target: str) -> None:
+        """Make room in a spare for a new file at `path`: whatever is there goes."""
+        assert self.spare is not None
+        self.spare.claim(path)
+        _remove(target)
 
-def _into_folder(place: Callable[[Path, Path], None], source: Path, target: Path) -> None:
+    def finish(self) -> None:
+        """Remove from a spare what the new site does not have: files, then the folders
+        left with nothing in them."""
+        if self.spare is None:
+            return
+        folders: set[str] = set(self.spare.empty)
+        for path in self.spare.unclaimed():
+            # gone with a folder that had to make room, or now a folder of the new site's
+            with suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                os.unlink(site_file(self._folder, path))
+            folders.add(path.rpartition("/")[0])
+        self.spare = SpareTree({})
+        for folder in sorted(folders, key=lambda name: (-name.count("/"), name)):
+            while folder:
+                try:
+                    os.rmdir(self.folder / folder)
+                except OSError:
+                    break  # not empty: nor is any folder above it
+                folder = folder.rpartition("/")[0]
+
+
+def _remove(target: str) -> None:
+    """Whatever is at `target`, file or folder, removed; nothing there is fine."""
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        else:
+            raise
+    except NotADirectoryError:
+        pass  # a file where a folder of the path should be: nothing at `target`
+
+
+def _into_folder(place: Callable[[str, str], None], source: str, target: str) -> None:
     """`place(source, target)` (a hard link, a rename), the folder made only when it is
     missing, as `_write_new` does: a warm build links tens of thousands of files, and a
     `mkdir` for each was a tenth of it."""
     try:
         place(source, target)
-    except FileNotFoundError:
-        if not source.exists():
+    except (FileNotFoundError, NotADirectoryError):
+        if not os.path.exists(source):
             raise
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(Path(target).parent)
         place(source, target)
+
+
+def _make_folder(folder: Path) -> None:
+    """`folder` and the folders above it, made where missing; a file in the way (a spare
+    from a site that had a file where this one has a folder) removed first."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for above in (folder, *folder.parents):
+            if above.is_dir():
+                break
+            if os.path.lexists(above):
+                os.unlink(above)
+                break
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _write_new(target: Path, data: bytes) -> os.stat_result:
+def _write_new(target: str, data: bytes) -> os.stat_result:
     """Write `data` as a new file: never through a hard link into the previous folder's file.
 
     A cold build writes tens of thousands of files, so this makes as few system calls as
@@ -133,11 +210,11 @@ def _write_new(target: Path, data: bytes) -> os.stat_result:
     """
     try:
         descriptor = os.open(target, _NEW_FILE, 0o666)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileNotFoundError, NotADirectoryError):
+        _make_folder(Path(target).parent)
         descriptor = os.open(target, _NEW_FILE, 0o666)
     except FileExistsError:
-        os.unlink(target)
+        _remove(target)
         descriptor = os.open(target, _NEW_FILE, 0o666)
     try:
         view = memoryview(data)
