@@ -186,6 +186,89 @@ def test_a_new_word_reindexes_every_shard_and_equals_a_cold_build(tmp_path: Path
         assert "ideell" in index_words(bundle), shard
 
 
+def test_the_records_of_a_shard_are_kept_and_only_changed_pages_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard indexed again takes back the records the last build kept (`search_kept`)
+    for the pages whose bytes they were made from: only the edited page is read back,
+    and the index is a cold build's. Without the listing, every page of it is read back."""
+    read_back: list[str] = []
+    record = search_update._record
+    monkeypatch.setattr(
+        search_update, "_record", lambda path, data: read_back.append(path) or record(path, data)
+    )
+    cache = tmp_path / "cache"
+    files = site_files()
+    sink, records = staged(tmp_path / "one", files, None, {})
+    search_update.save_shard_map(
+        cache, search_update.update_search(tmp_path / "one", sink, records, {}, cache)
+    )
+    assert len(read_back) == 6
+    assert sorted(p.name for p in (cache / "search-records").iterdir()) == [
+        "2011",
+        "2011.pickle",
+        "2012",
+        "2012.pickle",
+    ]
+    previous, before = records, tmp_path / "one"
+    for step, text in enumerate(["Beslut b1 a0", "Beslut b1 ideell", "Beslut b1 mer"]):
+        edited = dict(files)
+        edited["beslut/b1/index.html"] = page_html("2012", text)
+        if step == 2:
+            (cache / "search-records" / "2012.pickle").unlink()
+        read_back.clear()
+        folder = tmp_path / f"warm{step}"
+        sink, new_records = staged(folder, edited, before, previous)
+        update = search_update.update_search(folder, sink, new_records, previous, cache)
+        search_update.save_shard_map(cache, update)
+        if step == 2:  # the listing gone: the shard's kept records are not trusted
+            assert sorted(read_back) == [f"beslut/b{i}/index.html" for i in range(3)]
+        else:  # one new word (step 1) indexes both shards, from kept records still
+            assert read_back == ["beslut/b1/index.html"], step
+            assert update.indexed == (["2012"] if step == 0 else ["2011", "2012"])
+        sink, cold_records = staged(tmp_path / f"cold{step}", edited, None, {})
+        search_update.update_search(
+            tmp_path / f"cold{step}", sink, cold_records, {}, tmp_path / f"c{step}"
+        )
+        assert tree_bytes(folder) == tree_bytes(tmp_path / f"cold{step}"), step
+        previous, before = new_records, folder
+
+
+def test_resume_keeps_a_record_only_for_the_bytes_it_was_made_from(tmp_path: Path) -> None:
+    from insyn.build.search import ShardIndexer
+    from insyn.build.search_kept import keep_records, list_records
+
+    cache, tree = tmp_path / "cache", tmp_path / "tree"
+    names = ["a", "b", "c", "e", "f"]
+    for name in names:
+        (tree / name).mkdir(parents=True)
+        (tree / name / "index.html").write_text(f"kept {name}", encoding="utf-8")
+    keep_records(cache, "2012", tree)
+    listing = {f"{n}/index.html": (f"digest-{n}", f"ord{n}") for n in names}
+    list_records(cache, {"2012": listing}, {"2012"})
+    indexer = ShardIndexer(cache, keep=True)
+    indexer.add("d/index.html", record_of(page_html("2012", "Ny d")))  # made this build
+    indexer.add("f/index.html", record_of(page_html("2013", "Flyttad f")))  # another shard
+    pages = {
+        "a/index.html": "digest-a",
+        "b/index.html": "changed",  # bytes the record was not made from
+        "c/index.html": "digest-c",
+        "d/index.html": "digest-d",
+    }  # and e is gone from the site
+    assert indexer.resume("2012", pages) == ["b/index.html"]
+    site = indexer.root / "2012" / "site"
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) == [
+        "a/index.html",
+        "c/index.html",
+        "d/index.html",
+    ]
+    assert (site / "a/index.html").read_text(encoding="utf-8") == "kept a"
+    assert {"orda", "ordc", "ny"} <= indexer.shard_words("2012")
+    assert not {"ordb", "orde", "ordf"} & indexer.shard_words("2012")
+    assert indexer.resume("2012", pages) == ["b/index.html"]  # taken once: nothing kept now
+    indexer.close()
+
+
 def test_an_altered_bundle_file_is_made_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     files = site_files()

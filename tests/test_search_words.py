@@ -18,8 +18,9 @@ from insyn.build.search_words import (
     WORDLIST_PATH,
     append_words,
     plain_word,
-    read_words,
+    read_page_words,
     record_words,
+    split_words,
     wordlist_document,
 )
 from tests.conftest import Corpus
@@ -104,11 +105,16 @@ def test_the_word_list_indexes_as_a_built_site_does(corpus: Corpus, tmp_path: Pa
     assert of_pages == of_list and len(of_pages) > 100
 
 
-def test_words_noted_by_workers_are_read_back_by_shard(tmp_path: Path) -> None:
-    append_words(tmp_path, "2008-2011", {"stöd", "våld"})
-    append_words(tmp_path, "2012-2015", set())
-    append_words(tmp_path, "2008-2011", {"jour"})
-    assert read_words(tmp_path) == {"2008-2011": {"stöd", "våld", "jour"}, "2012-2015": set()}
+def test_words_noted_by_workers_are_read_back_by_page(tmp_path: Path) -> None:
+    append_words(tmp_path, "2008-2011", "beslut/a/index.html", {"våld", "stöd"})
+    append_words(tmp_path, "2012-2015", "beslut/b/index.html", set())
+    append_words(tmp_path, "2008-2011", "beslut/c/index.html", {"jour"})
+    assert read_page_words(tmp_path) == {
+        "beslut/a/index.html": ("2008-2011", "stöd våld"),
+        "beslut/b/index.html": ("2012-2015", ""),
+        "beslut/c/index.html": ("2008-2011", "jour"),
+    }
+    assert split_words("stöd våld") == ["stöd", "våld"] and split_words("") == []
 
 
 @pytest.mark.parametrize(

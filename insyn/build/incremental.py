@@ -230,7 +230,7 @@ def _build(
         return spare is not None
 
     def fill(staging: Path) -> None:
-        indexer = ShardIndexer(cache) if options.search else None
+        indexer = ShardIndexer(cache, keep=True) if options.search else None
         try:
             _fill(staging, indexer)
         finally:

@@ -30,15 +30,19 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from insyn.build.pagefind_bundle import BundleError, canonical_bundle
+from insyn.build.search_kept import Listing, keep_records, take_records
 from insyn.build.search_records import SearchRecord, is_indexed, record_of, write_record
 from insyn.build.search_words import (
     WORDLIST_PATH,
-    read_words,
+    joined,
+    read_page_words,
     record_words,
+    split_words,
     wordlist_document,
     wordlist_id,
 )
@@ -104,44 +108,87 @@ def workers() -> int:
 
 class ShardIndexer:
     """Records go in as they are made (onto disk, so they are never all in memory at once),
-    by `add` or by the render workers' `Sink` straight into `root`, with their words;
-    `bundles` indexes each shard that got one, with the site's word list, and hands out
-    its bundle as it is done."""
+    by `add` or by the render workers' `Sink` straight into `root`, with their words, or
+    come back from the last build (`resume`); `bundles` indexes each shard that got one,
+    with the site's word list, hands out its bundle as it is done, and keeps its records
+    for the next build (`search_kept`)."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, keep: bool = False) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = workdir
+        #: whether the records of each shard indexed are kept in `workdir` (`search_kept`)
+        self.keep = keep
         self.root = Path(tempfile.mkdtemp(prefix="insyn-search-", dir=workdir))
         self.pages: dict[str, int] = {}
+        #: site path -> the shard its record is in
         self.paths: dict[str, str] = {}
-        #: shard -> the words of the records it holds
-        self.words: dict[str, set[str]] = {}
+        #: site path -> its record's words (`search_words.joined`)
+        self.page_words: dict[str, str] = {}
+        self._words: dict[str, set[str]] = {}
 
     def add(self, path: str, record: SearchRecord) -> None:
         write_record(self.root, path, record)
-        self._count(path, record.shard)
-        self.words.setdefault(record.shard, set()).update(record_words(record.document))
+        self._count(path, record.shard, joined(record_words(record.document)))
 
     def holds(self, path: str) -> bool:
         return path in self.paths
 
     def adopt(self) -> dict[str, str]:
         """The records written into `root` by others (`Sink`): site path -> shard."""
-        for shard_folder_path in sorted(self.root.iterdir()):
-            site = shard_folder_path / "site"
-            if not site.is_dir():
-                continue
-            for folder, _dirs, names in os.walk(site):
-                for name in names:
-                    path = (Path(folder) / name).relative_to(site).as_posix()
-                    if path not in self.paths:
-                        self._count(path, shard_folder_path.name)
-        for shard, words in read_words(self.root).items():
-            self.words.setdefault(shard, set()).update(words)
+        for path, (shard, words) in sorted(read_page_words(self.root).items()):
+            if path not in self.paths:
+                self._count(path, shard, words)
         return dict(self.paths)
 
-    def _count(self, path: str, shard: str) -> None:
+    def resume(self, shard: str, pages: Mapping[str, str]) -> list[str]:
+        """Take back the records the last build kept of `shard` for `pages` (site path ->
+        digest of its bytes now) where they were made from those bytes; the pages of
+        `pages` still without a record, to be read back."""
+        site = self.root / shard / "site"
+        kept = self.root / shard / "kept"
+        site.parent.mkdir(parents=True, exist_ok=True)
+        listing = take_records(self.workdir, shard, kept)
+        if listing is not None:
+            if site.is_dir():  # records made this build go over the kept ones
+                for path in sorted(p for p, s in self.paths.items() if s == shard):
+                    _move_into(site / path, kept / path)
+                shutil.rmtree(site)
+            os.rename(kept, site)
+            for path, (made_from, words) in sorted(listing.items()):
+                if path in self.paths:
+                    if self.paths[path] != shard:
+                        _unlink(site / path)  # the page's record is in another shard now
+                elif pages.get(path) == made_from:
+                    self._count(path, shard, words)
+                else:
+                    _unlink(site / path)  # the page is gone, or its bytes changed
+        return sorted(path for path in pages if path not in self.paths)
+
+    def listing(self, shard: str, pages: Mapping[str, str]) -> Listing:
+        """What the kept records of `shard` are: for each page, the digest it was made from
+        (`pages`) and its words."""
+        return {
+            path: (pages[path], self.page_words[path])
+            for path, held in sorted(self.paths.items())
+            if held == shard and path in pages
+        }
+
+    def _count(self, path: str, shard: str, words: str) -> None:
         self.paths[path] = shard
         self.pages[shard] = self.pages.get(shard, 0) + 1
+        self.page_words[path] = words
+        self._words.pop(shard, None)
+
+    def shard_words(self, shard: str) -> set[str]:
+        """The words of the records of `shard`."""
+        words = self._words.get(shard)
+        if words is None:
+            words = set()
+            for path, held in self.paths.items():
+                if held == shard:
+                    words.update(split_words(self.page_words[path]))
+            self._words[shard] = words
+        return words
 
     def bundles(
         self, wordlist: bytes, only: Iterable[str] | None = None
@@ -160,6 +207,8 @@ class ShardIndexer:
                 futures = {shard: pool.submit(self._index, shard) for shard in started}
                 for shard in shards:
                     yield shard, futures[shard].result()
+                    if self.keep:
+                        keep_records(self.workdir, shard, self.root / shard / "site")
                     shutil.rmtree(self.root / shard, ignore_errors=True)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -168,7 +217,7 @@ class ShardIndexer:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def all_words(self) -> set[str]:
-        return set().union(*self.words.values())
+        return set().union(*(self.shard_words(shard) for shard in self.pages))
 
     def _index(self, shard: str) -> Bundle:
         folder = self.root / shard
@@ -183,6 +232,18 @@ class ShardIndexer:
             {f"{prefix}{path}": source for path, source in moved.items()},
             wordlist,
         )
+
+
+def _move_into(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+
+
+def _unlink(path: Path) -> None:
+    """A record removed, and its folder with it when that is left empty."""
+    path.unlink(missing_ok=True)
+    with suppress(OSError):
+        path.parent.rmdir()
 
 
 @dataclass(frozen=True)

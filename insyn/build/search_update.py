@@ -33,6 +33,7 @@ from insyn.build.search import (
     shard_folder,
     shard_list,
 )
+from insyn.build.search_kept import Listing, list_records
 from insyn.build.search_records import RecordError, SearchRecord, is_indexed, record_of
 from insyn.build.search_words import wordlist_document
 from insyn.build.sink import Sink
@@ -57,6 +58,8 @@ class SearchUpdate:
     shard_words: ShardWords = field(default_factory=dict)
     #: whether the site's words changed, so that every shard was indexed again
     new_words: bool = False
+    #: what the records kept of each shard indexed are (`search_kept`)
+    listings: dict[str, Listing] = field(default_factory=dict)
 
 
 def _valid(value: object) -> bool:
@@ -74,8 +77,10 @@ def forget_shard_map(cache: Path) -> None:
 
 
 def save_shard_map(cache: Path, update: SearchUpdate) -> None:
-    """After the new index is in place: the map then describes it."""
+    """After the new index is in place: the map then describes it, and the records kept
+    of the shards indexed are listed."""
     cachefile.save(cache / SHARD_MAP, (update.shard_map, update.shard_words))
+    list_records(cache, update.listings, set(update.shards))
 
 
 def update_search(
@@ -96,7 +101,7 @@ def update_search(
     taken from the map."""
     started = time.perf_counter()
     known, known_words = load_shard_map(cache)
-    indexer = indexer if indexer is not None else ShardIndexer(cache)
+    indexer = indexer if indexer is not None else ShardIndexer(cache, keep=True)
     try:
         made = indexer.adopt()
         shards: ShardMap = {}
@@ -140,9 +145,10 @@ def update_search(
                 members.setdefault(shard, []).append(path)
 
         def read_all(shard: str) -> None:
-            for path in members[shard]:
-                if not indexer.holds(path):
-                    indexer.add(path, _record(path, (folder / safe_relative(path)).read_bytes()))
+            """Every record of `shard`: made this build, kept from the last, or read back."""
+            pages = {path: shards[path][0] for path in members[shard]}
+            for path in indexer.resume(shard, pages):
+                indexer.add(path, _record(path, (folder / safe_relative(path)).read_bytes()))
 
         files = _bundle_files(previous)
         unchanged = set() if every_shard else set(members) - stale
@@ -177,7 +183,9 @@ def update_search(
                 in_memory = bundle.files
                 for path in sorted(in_memory, key=lambda p: p.endswith("/pagefind-entry.json")):
                     records[path] = sink.put(path, in_memory[path])
-                shard_words[shard] = (frozenset(indexer.words.get(shard, ())), bundle.wordlist)
+                shard_words[shard] = (frozenset(indexer.shard_words(shard)), bundle.wordlist)
+                pages = {path: shards[path][0] for path in members[shard]}
+                update.listings[shard] = indexer.listing(shard, pages)
             wordlists = {shard: wordlist_name for shard, (_w, wordlist_name) in shard_words.items()}
             records[SHARD_LIST] = sink.put(SHARD_LIST, shard_list(wordlists))
         update.shard_words = shard_words
@@ -197,7 +205,7 @@ def _site_words(
     from the records now in `indexer`."""
     words: set[str] = set()
     for shard in members:
-        words.update(known_words[shard][0] if shard in kept else indexer.words.get(shard, ()))
+        words.update(known_words[shard][0] if shard in kept else indexer.shard_words(shard))
     return words
 
 

@@ -181,31 +181,42 @@ def wordlist_document(words: Iterable[str]) -> bytes:
 
 
 #: The folder in a `ShardIndexer`'s root where the render workers leave the words of the
-#: records they write: one file a process, a line a record (`shard<TAB>word word ...`).
+#: records they write: one file a process, a line a record (`shard<TAB>path<TAB>word ...`).
 WORDS_FOLDER = "_ord"
 
 
-def append_words(root: Path, shard: str, words: Iterable[str]) -> None:
-    """Note a record's words for `read_words`, from whichever process made the record.
-    A word has no whitespace in it (`record_words` splits at whitespace), so a space
-    separates words and a line ends a record."""
+def joined(words: Iterable[str]) -> str:
+    """A record's words as one string, as they are noted and kept: sorted, a space between.
+    A word has no whitespace in it (`record_words` splits at whitespace)."""
+    return " ".join(sorted(words))
+
+
+def append_words(root: Path, shard: str, path: str, words: Iterable[str]) -> None:
+    """Note the words of the record of `path` for `read_page_words`, from whichever process
+    made the record. A site path has no tab or line break in it (`pages.urls`)."""
     folder = root / WORDS_FOLDER
     folder.mkdir(exist_ok=True)
     with open(folder / f"{os.getpid()}.txt", "a", encoding="utf-8") as file:
-        file.write(f"{shard}\t{' '.join(sorted(words))}\n")
+        file.write(f"{shard}\t{path}\t{joined(words)}\n")
 
 
-def read_words(root: Path) -> dict[str, set[str]]:
-    """Shard -> the words of its records noted by `append_words`."""
-    found: dict[str, set[str]] = {}
+def read_page_words(root: Path) -> dict[str, tuple[str, str]]:
+    """Site path -> (its record's shard, its words `joined`), as `append_words` noted them."""
+    found: dict[str, tuple[str, str]] = {}
     folder = root / WORDS_FOLDER
     if not folder.is_dir():
         return found
-    for path in sorted(folder.iterdir()):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            shard, _tab, words = line.partition("\t")
-            found.setdefault(shard, set()).update(words.split(" ") if words else ())
+    for file in sorted(folder.iterdir()):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            shard, _tab, rest = line.partition("\t")
+            path, _tab, words = rest.partition("\t")
+            found[path] = (shard, words)
     return found
+
+
+def split_words(words: str) -> list[str]:
+    """The words of a `joined` string."""
+    return words.split(" ") if words else []
 
 
 def wordlist_id(fragments: Mapping[str, Path]) -> str:

@@ -77,7 +77,7 @@ class Sink:
         if self.records is not None and path.endswith(".html") and is_indexed(data):
             record = record_of(data)
             write_record(self.records, path, record)
-            append_words(self.records, record.shard, record_words(record.document))
+            append_words(self.records, record.shard, path, record_words(record.document))
         return OutputRecord(data_digest, reads, identity, stat.st_size, stat.st_mtime_ns)
 
     def put_file(self, path: str, source: Path) -> OutputRecord:
