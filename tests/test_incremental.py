@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -234,15 +235,27 @@ def test_a_tampered_output_file_is_rendered_again(site: Corpus) -> None:
     assert tree(site.out) == clean_build()
 
 
-def test_warm_build_with_search_keeps_or_remakes_the_index(site: Corpus) -> None:
+def test_warm_build_with_search_keeps_or_remakes_the_index(
+    site: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("pagefind_bin")
     build(search=True)
     bundle = {p: s for p, s in stats(site.out).items() if p.startswith("pagefind/")}
     assert bundle
     build(search=True)
     assert {p: s for p, s in stats(site.out).items() if p.startswith("pagefind/")} == bundle
+    # A warm build indexes while the downloads render: the same site as a clean build.
+    beside: list[object] = []
+    executor = incremental.ThreadPoolExecutor
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        beside.append(args)
+        return executor(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "ThreadPoolExecutor", spied)
     edit_body(site)
     build(search=True)
+    assert len(beside) == 1
     shutil.rmtree("clean", ignore_errors=True)
     build("clean/_site", search=True)
     assert tree(site.out) == tree(Path("clean/_site"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,7 +44,7 @@ from insyn.build.manifest import (
     save_source_cache,
     tree_stats,
 )
-from insyn.build.pool import collector_paused, render_outputs
+from insyn.build.pool import PARALLEL_MINIMUM, collector_paused, render_outputs
 from insyn.build.render import Output, Renderer, plan_outputs
 from insyn.build.search import ShardIndexer
 from insyn.build.search_update import (
@@ -248,16 +249,37 @@ def _build(
                     records[output.path] = record
                 else:
                     stale.add(index)
-        fresh = render_outputs(
-            renderer, outputs, stale, sink, progress=_progress if progress else None
-        )
-        if progress and stale:
-            print(file=sys.stderr)
+        shown = _progress if progress else None
+        downloads = {i for i in stale if outputs[i].data is not None}
+        if indexer is None or not downloads or len(downloads) >= PARALLEL_MINIMUM:
+            fresh = render_outputs(renderer, outputs, stale, sink, progress=shown)
+            downloads = set()
+        else:
+            fresh = render_outputs(renderer, outputs, stale - downloads, sink, progress=shown)
         records.update(shared_reads(fresh, manifest))
         for path, data in renderer.assets.items():
             records[path] = sink.put(path, data)
-        if indexer is not None:
+        if indexer is None:
+            pass
+        elif not downloads:
             search_update = update_search(staging, sink, records, previous, cache, indexer)
+        else:
+            # A warm build: the pages are written, so search can be brought up to date
+            # while the few downloads render, serially, in this thread (no process is
+            # forked beside a running thread). Pagefind runs in a process of its own:
+            # the core that rendered alone before does the indexing.
+            pages = {path: record for path, record in records.items() if path.endswith(".html")}
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                searching = pool.submit(
+                    update_search, staging, sink, pages, previous, cache, indexer
+                )
+                # should rendering fail, leaving the block waits for the search to end
+                made = render_outputs(renderer, outputs, downloads, sink, parallel=False)
+                search_update = searching.result()
+            records.update(shared_reads(made, manifest))
+            records.update(pages)
+        if progress and stale:
+            print(file=sys.stderr)
         sink.finish()
 
     def keep_manifest() -> None:
