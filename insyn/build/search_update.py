@@ -20,6 +20,7 @@ function of its records and the site's words alone (tests/test_search_shards.py)
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from insyn.build.search_kept import Listing, list_records
 from insyn.build.search_records import RecordError, SearchRecord, is_indexed, record_of
 from insyn.build.search_words import wordlist_document
 from insyn.build.sink import Sink
-from insyn.build.write import safe_relative
+from insyn.build.write import safe_relative, site_file
 from insyn.model.i18n import _
 
 SHARD_MAP = "search-shards.pickle"
@@ -257,7 +258,7 @@ def _as_written(sink: Sink, path: str, record: OutputRecord) -> bool:
     if sink.previous_folder is None:
         return False
     try:
-        stat = (sink.previous_folder / safe_relative(path)).stat()
+        stat = os.stat(site_file(str(sink.previous_folder), path))
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns)
