@@ -250,7 +250,8 @@ def _build(
                 else:
                     stale.add(index)
         shown = _progress if progress else None
-        downloads = {i for i in stale if outputs[i].data is not None}
+        # what search does not read: not a page (its records are made from the pages)
+        downloads = {i for i in stale if not outputs[i].path.endswith(".html")}
         if indexer is None or not downloads or len(downloads) >= PARALLEL_MINIMUM:
             fresh = render_outputs(renderer, outputs, stale, sink, progress=shown)
             downloads = set()
