@@ -152,3 +152,21 @@ def test_a_spare_makes_room_where_a_file_and_a_folder_changed_places(tmp_path: P
     assert tree(staging) == {"a/index.html": b"now a folder", "b": b"now a file"}
     assert take_spare(cache, tmp_path / "again") is None  # taken once
     assert not os.path.exists(tmp_path / "again")
+
+
+def test_a_site_written_anew_is_not_kept_as_a_spare(site: Corpus) -> None:
+    """After a build that changed nearly every file (the site's title is on every page), the
+    replaced site shares almost nothing with the new one: it is removed, not kept."""
+    build()
+    edit(site, 1, "En ändring.")
+    build()
+    assert len(spares(site.out)) == 1
+    site.site["title"] = "Ett nytt namn"
+    site.write_data()
+    build()
+    assert spares(site.out) == []
+    assert not (cache_folder(site.out) / SPARE_LIST).exists()
+    edit(site, 2, "En till.")
+    build()  # a fresh staging folder again; the site it replaced is kept
+    assert len(spares(site.out)) == 1
+    assert tree(site.out) == clean_build()

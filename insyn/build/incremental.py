@@ -74,6 +74,9 @@ from insyn.sources.history import History, read_history
 from insyn.sources.load import SourceCache
 from insyn.sources.preload import preload
 
+#: A replaced site is kept as a spare only if at most 1/SPARE_SHARE of the new files
+#: were written anew (`spare`).
+SPARE_SHARE = 4
 #: A file modified this close to the start of the last build may have changed unseen.
 RACY_NS = 2_000_000_000
 
@@ -224,11 +227,20 @@ def _build(
     cache = cache_folder(out)
     search_update: SearchUpdate | None = None
     spare: SpareTree | None = None
+    sinks: list[Sink] = []
 
     def reuse(staging: Path) -> bool:
         nonlocal spare
         spare = take_spare(cache, staging)
         return spare is not None
+
+    def retire(old: Path) -> bool:
+        """Keep the replaced site as the next build's staging folder when it shares most of
+        its files with the new one: after a build that wrote most files anew (new code, a
+        template), it would cost the disk a second site and save the next build nothing."""
+        if not sinks or sinks[0].written * SPARE_SHARE > len(records):
+            return False
+        return keep_spare(cache, old, previous)
 
     def fill(staging: Path) -> None:
         indexer = ShardIndexer(cache, keep=True) if options.search else None
@@ -242,6 +254,7 @@ def _build(
         nonlocal search_update
         # The render workers write the search record of each indexed page they render.
         sink = Sink(staging, out, previous, indexer.root if indexer is not None else None, spare)
+        sinks.append(sink)
         for index, output in enumerate(outputs):
             if index not in stale:
                 record = previous[output.path]
@@ -301,7 +314,7 @@ def _build(
             before_swap=forget,
             swap_failed=keep_manifest,
             reuse=reuse,
-            retire=lambda old: keep_spare(cache, old, previous),
+            retire=retire,
         )
     except OSError as error:  # a render worker's too (`engine._help`)
         needed = _site_size(manifest)

@@ -51,6 +51,8 @@ class Sink:
         self.in_place = previous_folder is not None and previous_folder == folder
         self._folder = str(folder)
         self._previous_folder = str(previous_folder) if previous_folder is not None else ""
+        #: how many files were written anew, not kept from the previous folder or a spare
+        self.written = 0
 
     def put(
         self, path: str, data: bytes, reads: Reads = frozenset(), identity: str = ""
@@ -74,6 +76,7 @@ class Sink:
             stat = replaced.stat()
         else:
             stat = _write_new(target, data)
+        self.written += 1
         if self.records is not None and path.endswith(".html") and is_indexed(data):
             record = record_of(data)
             write_record(self.records, path, record)
@@ -92,6 +95,7 @@ class Sink:
                 self._vacate(path, target)
             try:
                 _into_folder(os.replace, str(source), target)  # at once, as `serve` needs
+                self.written += 1
             except OSError:
                 return self.put(path, data)  # another file system: written as any file
         stat = os.stat(target)
