@@ -33,6 +33,7 @@ from insyn.build.bodycache import CACHE_FILE, BodyCache
 from insyn.build.manifest import (
     Manifest,
     OutputRecord,
+    add_reads,
     cache_folder,
     code_fingerprint,
     folder_digest,
@@ -212,8 +213,8 @@ def _build(
         bodies = bodies if bodies is not None else BodyCache(cache_folder(out) / CACHE_FILE)
         renderer = Renderer(graph, result.findings, history, bodies)
     reads_loaded = manifest is not None and manifest.fingerprint == fingerprint
-    if reads_loaded:
-        manifest = load_manifest(out, with_reads=True)  # what each output read
+    if manifest is not None and reads_loaded:
+        manifest = add_reads(out, manifest)  # what each output read
     previous = manifest.files if manifest is not None else {}
     versions = Versions(graph, result.findings, history, render.TEMPLATES)
     if manifest is None or manifest.fingerprint != fingerprint:

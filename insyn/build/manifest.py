@@ -210,14 +210,18 @@ def load_manifest(out: Path, with_reads: bool = False) -> Manifest | None:
     if manifest is None or manifest.out != str(out.resolve()):
         return None
     assert isinstance(manifest, Manifest)
-    if not with_reads:
-        return manifest
+    return manifest if not with_reads else add_reads(out, manifest)
+
+
+def add_reads(out: Path, manifest: Manifest) -> Manifest | None:
+    """`manifest`, loaded without its reads, with them (`load_manifest`)."""
     recorded = cachefile.load(reads_path(out), _is_reads)
     if not isinstance(recorded, RecordedReads) or recorded.build != manifest.started_ns:
         return None
+    reads = recorded.reads
     files = {
-        path: replace(record, reads=recorded.reads.get(path, NO_READS))
-        for path, record in manifest.files.items()
+        path: OutputRecord(r.digest, reads.get(path, NO_READS), r.identity, r.size, r.mtime_ns)
+        for path, r in manifest.files.items()
     }
     return replace(manifest, files=files, versions=recorded.versions)
 
@@ -236,7 +240,10 @@ def save_manifest(out: Path, manifest: Manifest, with_reads: bool = True) -> Non
     )
     light = replace(
         manifest,
-        files={path: replace(r, reads=NO_READS) for path, r in manifest.files.items()},
+        files={
+            path: OutputRecord(r.digest, NO_READS, r.identity, r.size, r.mtime_ns)
+            for path, r in manifest.files.items()
+        },
         versions={},
     )
     cachefile.save(reads_path(out), recorded)
