@@ -738,3 +738,37 @@ def test_serve_with_search_brings_the_index_up_to_date_after_a_quick_edit(
     assert server.state is not None
     on_disk = {p for p in tree(corpus.out)}
     assert set(server.state.records) == on_disk
+
+
+def test_serve_indexes_again_only_the_shard_an_edit_changed(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background update asks the shard map where the edited page was indexed from:
+    with no word new to the site, only that page's shard is indexed again."""
+    import dataclasses
+    import shutil
+
+    from insyn.build import incremental
+    from insyn.serve.server import SiteServer
+
+    monkeypatch.chdir(corpus.root)
+    corpus.decision("2007-beslut-1", body="## Bakgrund\n\nStöd till jouren.\n")
+    corpus.decision("2019-beslut-2", meeting="2019-03-14", body="## Bakgrund\n\nStöd.\n")
+    options = serve_options()
+    options = dataclasses.replace(options, build=dataclasses.replace(options.build, search=True))
+    server = SiteServer(options)
+    assert server.rebuild().ok
+    assert sorted(p.name for p in (corpus.out / "pagefind").iterdir() if p.is_dir()) == [
+        "2004-2007",
+        "2016-2019",
+    ]
+    corpus.decision("2019-beslut-2", meeting="2019-03-14", body="## Bakgrund\n\nJouren.\n")
+    server.on_change(saved(corpus, "decisions/2019-beslut-2.md"))
+    settle(server)
+    server.search.finish()
+    assert server.search.last is not None
+    assert not server.search.last.new_words
+    assert server.search.last.indexed == ["2016-2019"]
+    shutil.rmtree("clean", ignore_errors=True)
+    assert incremental.build(dataclasses.replace(options.build, out=Path("clean/_site"))).ok
+    assert tree(corpus.out) == tree(Path("clean/_site"))

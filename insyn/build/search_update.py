@@ -7,7 +7,11 @@ itself (`search_records`), and remembered per page with the digest of the
 bytes it was read from (`SHARD_MAP` in the output's cache), so a warm build
 reads back only the pages of the shards it indexes again. The map is only a
 cache: an entry whose digest does not match the page's is read anew, and
-without the map every page is read, as in a cold build.
+without the map every page is read, as in a cold build. It describes the
+index in `--out` (saved once that is in place, forgotten before `--out`
+changes), so where a page was indexed is the map's say: `serve` passes the
+records of its pages after the quick update that wrote the edit, and only
+the map still knows the bytes the index was made from.
 
 Every shard also indexes the site's word list (`search_words`), so a shard is
 kept only while the site's words are the last build's as well: a word new to
@@ -91,6 +95,7 @@ def update_search(
     previous: dict[str, OutputRecord],
     cache: Path,
     indexer: ShardIndexer | None = None,
+    known_map: tuple[ShardMap, ShardWords] | None = None,
 ) -> SearchUpdate:
     """Put the index of the pages in `folder` (their records in `records`) into `sink`,
     keeping from `previous` every shard none of whose pages changed, as long as the
@@ -99,9 +104,10 @@ def update_search(
     `indexer` may already hold records written while the pages rendered (`Sink`'s
     `records`): a page with one there is not read back. A page is unchanged when its bytes
     are the last build's (`previous`) and the shard map knows them; only then is its shard
-    taken from the map."""
+    taken from the map (`known_map`: the map as loaded before the caller forgot it).
+    """
     started = time.perf_counter()
-    known, known_words = load_shard_map(cache)
+    known, known_words = known_map if known_map is not None else load_shard_map(cache)
     indexer = indexer if indexer is not None else ShardIndexer(cache, keep=True)
     try:
         made = indexer.adopt()
@@ -111,16 +117,14 @@ def update_search(
         for path in sorted(p for p in records if p.endswith(".html")):
             digest = records[path].digest
             entry = known.get(path)
-            old = previous.get(path)
-            same = old is not None and old.digest == digest
-            if same and entry is not None and entry[0] == digest:
-                shards[path] = entry
+            if entry is not None and entry[0] == digest:
+                shards[path] = entry  # indexed from these very bytes
                 continue
-            if old is not None:
-                if entry is None or entry[0] != old.digest:
-                    every_shard = True  # where the last build put it is not known
-                elif entry[1] is not None:
+            if entry is not None:
+                if entry[1] is not None:
                     stale.add(entry[1])  # the shard it was in
+            elif path in previous:
+                every_shard = True  # where the index in place has it is not known
             if path in made:
                 shards[path] = (digest, made[path])
                 stale.add(made[path])
@@ -133,13 +137,11 @@ def update_search(
             shards[path] = (digest, record.shard)
             stale.add(record.shard)
             indexer.add(path, record)
-        for path in previous:
-            if path.endswith(".html") and path not in records:
-                entry = known.get(path)
-                if entry is None or entry[0] != previous[path].digest:
-                    every_shard = True
-                elif entry[1] is not None:
-                    stale.add(entry[1])  # a page gone
+        for path, (_digest, shard) in known.items():
+            if shard is not None and path not in records:
+                stale.add(shard)  # a page gone
+        if any(p.endswith(".html") and p not in records and p not in known for p in previous):
+            every_shard = True  # a page gone that the map does not know
         members: dict[str, list[str]] = {}
         for path, (_digest, shard) in shards.items():
             if shard is not None:

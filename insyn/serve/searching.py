@@ -21,7 +21,13 @@ from typing import Protocol
 from insyn.build.incremental import SiteState
 from insyn.build.manifest import cache_folder
 from insyn.build.search import BUNDLE, SearchIndexError
-from insyn.build.search_update import forget_shard_map, save_shard_map, update_search
+from insyn.build.search_update import (
+    SearchUpdate,
+    forget_shard_map,
+    load_shard_map,
+    save_shard_map,
+    update_search,
+)
 from insyn.build.sink import Sink
 from insyn.build.write import safe_relative
 from insyn.model.i18n import _
@@ -46,8 +52,9 @@ class SearchRefresh:
         self.dirty = False
         self.stopping = False
         self.thread: threading.Thread | None = None
-        #: indexing passes done, for tests and the terminal
+        #: indexing passes done, and what the last one did, for tests and the terminal
         self.passes = 0
+        self.last: SearchUpdate | None = None
 
     def request(self) -> None:
         """Index again once the pages being written are; start the thread if it is idle."""
@@ -96,9 +103,12 @@ class SearchRefresh:
             records = {p: r for p, r in previous.items() if not p.startswith(PREFIX)}
             out = server.out
             cache = cache_folder(out)
-            forget_shard_map(cache)  # `--out` changes in place now
+            known = load_shard_map(cache)  # what the index in `--out` is made of ...
+            forget_shard_map(cache)  # ... which changes in place now
             try:
-                update = update_search(out, Sink(out, out, previous), records, previous, cache)
+                update = update_search(
+                    out, Sink(out, out, previous), records, previous, cache, known_map=known
+                )
             except (OSError, SearchIndexError) as error:
                 print(_("Search index not updated: {error}", error=str(error)), file=sys.stderr)
                 continue
@@ -112,6 +122,7 @@ class SearchRefresh:
                     state.records.update((p, r) for p, r in records.items() if p.startswith(PREFIX))
             save_shard_map(cache, update)
             self.passes += 1
+            self.last = update
             if update.indexed:
                 print(
                     _(
