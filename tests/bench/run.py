@@ -3,7 +3,9 @@
 For N = 1,000 and 10,000 decisions (and 100,000 with BENCH_FULL=1): a cold
 full build (no output, no cache), a warm full build (nothing changed), the
 search indexing step on its own, and the time from saving an edited
-decision to the new page being served by `serve`. Then the build people run,
+decision to the new page being served by `serve`, and to `serve --search`
+saying the search index has it (`edit_to_search_updated_s`, median, and
+`_max_s`: the first edit brings new words, so every shard). Then the build people run,
 search included (`full_builds`): cold, warm after a one-line edit of one
 decision (`full_warm_edit_build_s`), and the same Pagefind binary alone on the
 output (`pagefind_alone_s`, with its peak RSS); with Hugo, Hugo followed by that
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import resource
 import shutil
 import socket
@@ -56,6 +59,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -257,6 +261,65 @@ def edit_to_served(root: Path, runs: int) -> list[float]:
     return latencies
 
 
+def edit_to_search_updated(root: Path, runs: int) -> list[float]:
+    """Seconds from saving an edited decision to `serve --search` saying that the search
+    index has it: the background update of the shards the edit changed (the first edit
+    brings words new to the site, so every shard; the others one)."""
+    port = free_port()
+    env = dict(os.environ, INSYN_LANG="en")
+    process = subprocess.Popen(
+        site("serve", "--search", "--port", str(port)),
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    said: queue.Queue[str] = queue.Queue()
+    assert process.stderr is not None
+    stream = process.stderr
+    threading.Thread(target=lambda: [said.put(line) for line in stream], daemon=True).start()
+    decisions = sorted((root / "content/decisions").glob("*.md"))
+    target = decisions[len(decisions) // 3]
+    url = f"http://127.0.0.1:{port}/beslut/{target.stem}/"
+    original = target.read_text(encoding="utf-8")
+    latencies = []
+    try:
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        for run in range(runs):
+            time.sleep(1.0)
+            while not said.empty():
+                said.get()
+            saved = time.perf_counter()
+            target.write_text(f"{original.rstrip()}\n\nSökbar rad {run}.\n", encoding="utf-8")
+            while time.perf_counter() - saved < 300:
+                try:
+                    line = said.get(timeout=1.0)
+                except queue.Empty:
+                    continue
+                if "not updated" in line:
+                    raise SystemExit(f"serve --search failed to update the index: {line}")
+                if line.startswith("Search index updated"):
+                    break
+            latencies.append(time.perf_counter() - saved)
+    finally:
+        target.write_text(original, encoding="utf-8")
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return latencies
+
+
 def bench_hugo(
     root: Path, runs: int, workdir: Path, executable: str, trash: Trash
 ) -> dict[str, float | int]:
@@ -385,6 +448,7 @@ def bench(
         peaks.append(peak)
     pages = sum(1 for _ in out.rglob("*.html"))
     edits = edit_to_served(root, runs)
+    searched = edit_to_search_updated(root, runs)
     full = full_builds(root, runs, trash)
     both = bench_hugo_pagefind(root, runs, workdir, executable, trash) if executable else {}
     cold_median = statistics.median(cold)
@@ -398,6 +462,8 @@ def bench(
         "warm_build_s": round(statistics.median(warm), 2),
         "search_index_s": round(statistics.median(search), 2),
         "edit_to_served_ms": round(statistics.median(edits) * 1000),
+        "edit_to_search_updated_s": round(statistics.median(searched), 2),
+        "edit_to_search_updated_max_s": round(max(searched), 2),
         "pages_per_s_cold": round(pages / cold_median),
         "peak_rss_mib": round(max(peaks) / 1024),
         "runs": runs,
