@@ -13,10 +13,12 @@ from typing import BinaryIO
 
 import pytest
 
+from insyn.build import incremental, pool
 from insyn.build.manifest import OutputRecord, cache_folder
 from insyn.build.sink import Sink
 from insyn.build.spare import SPARE_LIST, SPARE_PREFIX, SpareTree, keep_spare, take_spare
 from insyn.build.versions import digest
+from insyn.options import BuildOptions
 from tests.conftest import Corpus
 from tests.test_incremental import FUNDING, build, clean_build, stats, tree
 
@@ -148,7 +150,7 @@ def test_a_spare_makes_room_where_a_file_and_a_folder_changed_places(tmp_path: P
     sink = Sink(staging, live, {}, None, spare)
     sink.put("a/index.html", b"now a folder")
     sink.put("b", b"now a file")
-    sink.finish()
+    sink.finish({"a/index.html", "b"})
     assert tree(staging) == {"a/index.html": b"now a folder", "b": b"now a file"}
     assert take_spare(cache, tmp_path / "again") is None  # taken once
     assert not os.path.exists(tmp_path / "again")
@@ -170,3 +172,27 @@ def test_a_site_written_anew_is_not_kept_as_a_spare(site: Corpus) -> None:
     build()  # a fresh staging folder again; the site it replaced is kept
     assert len(spares(site.out)) == 1
     assert tree(site.out) == clean_build()
+
+
+def test_files_written_by_render_workers_stay(
+    site: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render workers are forked with a copy of the spare: what they write must not
+    look unwritten to the main process, which removes what the new site lacks. A build
+    that renders every page in two processes (the options changed: every output is
+    stale) keeps every page, and so does the next one, alternating back."""
+    monkeypatch.setattr(pool, "workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MINIMUM", 0)
+    build()
+    edit(site, 1, "En ändring.")
+    build()
+    assert len(spares(site.out)) == 1
+    for step, base_url in enumerate(["https://annan.example.se", None, "https://annan.example.se"]):
+        options = BuildOptions(Path("content"), Path("data"), Path("_site"), base_url, search=False)
+        built = incremental.build(options)
+        assert built.ok and built.rendered > 0, step
+        clean = BuildOptions(
+            Path("content"), Path("data"), Path(f"clean{step}/_site"), base_url, search=False
+        )
+        assert incremental.build(clean).ok
+        assert tree(site.out) == tree(Path(f"clean{step}/_site")), step

@@ -228,7 +228,6 @@ def _build(
     cache = cache_folder(out)
     search_update: SearchUpdate | None = None
     spare: SpareTree | None = None
-    sinks: list[Sink] = []
 
     def reuse(staging: Path) -> bool:
         nonlocal spare
@@ -239,7 +238,7 @@ def _build(
         """Keep the replaced site as the next build's staging folder when it shares most of
         its files with the new one: after a build that wrote most files anew (new code, a
         template), it would cost the disk a second site and save the next build nothing."""
-        if not sinks or sinks[0].written * SPARE_SHARE > len(records):
+        if _written_anew(records, previous) * SPARE_SHARE > len(records):
             return False
         return keep_spare(cache, old, previous)
 
@@ -255,7 +254,6 @@ def _build(
         nonlocal search_update
         # The render workers write the search record of each indexed page they render.
         sink = Sink(staging, out, previous, indexer.root if indexer is not None else None, spare)
-        sinks.append(sink)
         for index, output in enumerate(outputs):
             if index not in stale:
                 record = previous[output.path]
@@ -295,7 +293,7 @@ def _build(
             records.update(pages)
         if progress and stale:
             print(file=sys.stderr)
-        sink.finish()
+        sink.finish(records)
 
     def keep_manifest() -> None:
         """The swap failed and left `--out` as it was: the old manifest still describes it."""
@@ -345,6 +343,17 @@ def _build(
     if keep_state:
         state = SiteState(result, graph, history, outputs, versions, records, fingerprint)
     return Built(result, True, len(records), html, search_seconds, len(stale), state)
+
+
+def _written_anew(records: dict[str, OutputRecord], previous: dict[str, OutputRecord]) -> int:
+    """How many files of the new site are not the previous site's file (a kept or linked
+    file keeps its size and modification time), whichever process wrote them."""
+    return sum(
+        1
+        for path, record in records.items()
+        if (old := previous.get(path)) is None
+        or (old.size, old.mtime_ns) != (record.size, record.mtime_ns)
+    )
 
 
 def _site_size(manifest: Manifest | None) -> int | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import suppress
 from pathlib import Path
 
@@ -51,8 +51,6 @@ class Sink:
         self.in_place = previous_folder is not None and previous_folder == folder
         self._folder = str(folder)
         self._previous_folder = str(previous_folder) if previous_folder is not None else ""
-        #: how many files were written anew, not kept from the previous folder or a spare
-        self.written = 0
 
     def put(
         self, path: str, data: bytes, reads: Reads = frozenset(), identity: str = ""
@@ -76,7 +74,6 @@ class Sink:
             stat = replaced.stat()
         else:
             stat = _write_new(target, data)
-        self.written += 1
         if self.records is not None and path.endswith(".html") and is_indexed(data):
             record = record_of(data)
             write_record(self.records, path, record)
@@ -95,7 +92,6 @@ class Sink:
                 self._vacate(path, target)
             try:
                 _into_folder(os.replace, str(source), target)  # at once, as `serve` needs
-                self.written += 1
             except OSError:
                 return self.put(path, data)  # another file system: written as any file
         stat = os.stat(target)
@@ -139,13 +135,13 @@ class Sink:
         self.spare.claim(path)
         _remove(target)
 
-    def finish(self) -> None:
-        """Remove from a spare what the new site does not have: files, then the folders
-        left with nothing in them."""
+    def finish(self, site: Collection[str]) -> None:
+        """Remove from a spare what the new site (`site`: every file it has, whichever
+        process wrote it) does not have: files, then the folders left with nothing in them."""
         if self.spare is None:
             return
         folders: set[str] = set(self.spare.empty)
-        for path in self.spare.unclaimed():
+        for path in self.spare.unwanted(site):
             # gone with a folder that had to make room, or now a folder of the new site's
             with suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
                 os.unlink(site_file(self._folder, path))

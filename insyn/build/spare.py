@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,22 +44,33 @@ Listing = dict[str, tuple[str, int, int]]
 @dataclass
 class SpareTree:
     """What a spare, now a staging folder, holds: files as the last-but-one build wrote
-    them (`held`), and other files (`others`), to be replaced or removed."""
+    them (`held`), and other files (`others`), to be replaced or removed.
+
+    The render workers are forked with a copy of it: what one of them `claim`s, the
+    others and the main process never learn. So a claim only answers for the file once,
+    in the process that writes it, and what is removed at the end (`unwanted`) is told by
+    the new site's files, as the main process has them from every worker."""
 
     held: Listing
     others: set[str] = field(default_factory=set)
     #: folders with nothing in them
     empty: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        #: every file the spare held when it was taken
+        self.present = frozenset(self.held) | frozenset(self.others)
+
     def claim(self, path: str) -> tuple[str, int, int] | None:
-        """`path` is in the new site: what the spare holds there as listed, if anything.
-        The caller replaces the file unless it is what the new site wants."""
+        """`path` is in the new site: what the spare holds there as listed, if anything,
+        and only the first time it is asked (in this process). The caller replaces the
+        file unless it is what the new site wants."""
         self.others.discard(path)
         return self.held.pop(path, None)
 
-    def unclaimed(self) -> list[str]:
-        """The files the new site does not have, deepest first."""
-        return sorted(set(self.held) | self.others, reverse=True)
+    def unwanted(self, site: Collection[str]) -> list[str]:
+        """The files the spare held that the new site (`site`: all its files) does not
+        have, deepest first."""
+        return sorted(self.present.difference(site), reverse=True)
 
 
 def _valid(value: object) -> bool:
@@ -95,14 +107,15 @@ def take_spare(cache: Path, staging: Path) -> SpareTree | None:
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         return None
-    spare = SpareTree({}, empty=empty)
+    held: Listing = {}
+    others: set[str] = set()
     for path, stat in stats.items():
         entry = listing.get(path)
         if entry is not None and (entry[1], entry[2]) == stat:
-            spare.held[path] = entry
+            held[path] = entry
         else:
-            spare.others.add(path)
-    return spare
+            others.add(path)
+    return SpareTree(held, others, empty)
 
 
 def _walk(folder: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
