@@ -62,6 +62,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.bench import hugo
@@ -211,53 +213,68 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def edit_to_served(root: Path, runs: int) -> list[float]:
-    """Seconds from saving an edited decision to `serve` serving the new page."""
+@contextmanager
+def serving(root: Path, *options: str) -> Iterator[tuple[int, queue.Queue[str]]]:
+    """`serve` running on `root` until the block ends, its port and the lines it says on
+    stderr (in English), once it serves the first page."""
     port = free_port()
     process = subprocess.Popen(
-        site("serve", "--port", str(port)),
+        site("serve", "--port", str(port), *options),
         cwd=root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, INSYN_LANG="en"),
         start_new_session=True,
     )
-    target = sorted((root / "content/decisions").glob("*.md"))[
-        len(list((root / "content/decisions").glob("*.md"))) // 2
-    ]
-    url = f"http://127.0.0.1:{port}/beslut/{target.stem}/"
-    original = target.read_text(encoding="utf-8")
-    latencies = []
+    said: queue.Queue[str] = queue.Queue()
+    assert process.stderr is not None
+    stream = process.stderr
+    threading.Thread(target=lambda: [said.put(line) for line in stream], daemon=True).start()
     try:
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 900
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(url, timeout=5) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
                     if response.status == 200:
                         break
             except OSError:
                 time.sleep(0.2)
-        for run in range(runs):
-            marker = f"Redigerad rubrik {run}"
-            text = original.replace("title: ", f"title: {marker} ", 1)
-            time.sleep(1.0)
-            saved = time.perf_counter()
-            target.write_text(text, encoding="utf-8")
-            while time.perf_counter() - saved < 120:
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        if marker in response.read().decode("utf-8"):
-                            break
-                except OSError:
-                    pass
-                time.sleep(0.005)
-            latencies.append(time.perf_counter() - saved)
+        yield port, said
     finally:
-        target.write_text(original, encoding="utf-8")
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def edit_to_served(root: Path, runs: int) -> list[float]:
+    """Seconds from saving an edited decision to `serve` serving the new page."""
+    decisions = sorted((root / "content/decisions").glob("*.md"))
+    target = decisions[len(decisions) // 2]
+    original = target.read_text(encoding="utf-8")
+    latencies = []
+    try:
+        with serving(root) as (port, _said):
+            url = f"http://127.0.0.1:{port}/beslut/{target.stem}/"
+            for run in range(runs):
+                marker = f"Redigerad rubrik {run}"
+                text = original.replace("title: ", f"title: {marker} ", 1)
+                time.sleep(1.0)
+                saved = time.perf_counter()
+                target.write_text(text, encoding="utf-8")
+                while time.perf_counter() - saved < 120:
+                    try:
+                        with urllib.request.urlopen(url, timeout=5) as response:
+                            if marker in response.read().decode("utf-8"):
+                                break
+                    except OSError:
+                        pass
+                    time.sleep(0.005)
+                latencies.append(time.perf_counter() - saved)
+    finally:
+        target.write_text(original, encoding="utf-8")
     return latencies
 
 
@@ -265,58 +282,30 @@ def edit_to_search_updated(root: Path, runs: int) -> list[float]:
     """Seconds from saving an edited decision to `serve --search` saying that the search
     index has it: the background update of the shards the edit changed (the first edit
     brings words new to the site, so every shard; the others one)."""
-    port = free_port()
-    env = dict(os.environ, INSYN_LANG="en")
-    process = subprocess.Popen(
-        site("serve", "--search", "--port", str(port)),
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    said: queue.Queue[str] = queue.Queue()
-    assert process.stderr is not None
-    stream = process.stderr
-    threading.Thread(target=lambda: [said.put(line) for line in stream], daemon=True).start()
     decisions = sorted((root / "content/decisions").glob("*.md"))
     target = decisions[len(decisions) // 3]
-    url = f"http://127.0.0.1:{port}/beslut/{target.stem}/"
     original = target.read_text(encoding="utf-8")
     latencies = []
     try:
-        deadline = time.monotonic() + 900
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
+        with serving(root, "--search") as (_port, said):
+            for run in range(runs):
+                time.sleep(1.0)
+                while not said.empty():
+                    said.get()
+                saved = time.perf_counter()
+                target.write_text(f"{original.rstrip()}\n\nSökbar rad {run}.\n", encoding="utf-8")
+                while time.perf_counter() - saved < 300:
+                    try:
+                        line = said.get(timeout=1.0)
+                    except queue.Empty:
+                        continue
+                    if "not updated" in line:
+                        raise SystemExit(f"serve --search did not update the index: {line}")
+                    if line.startswith("Search index updated"):
                         break
-            except OSError:
-                time.sleep(0.2)
-        for run in range(runs):
-            time.sleep(1.0)
-            while not said.empty():
-                said.get()
-            saved = time.perf_counter()
-            target.write_text(f"{original.rstrip()}\n\nSökbar rad {run}.\n", encoding="utf-8")
-            while time.perf_counter() - saved < 300:
-                try:
-                    line = said.get(timeout=1.0)
-                except queue.Empty:
-                    continue
-                if "not updated" in line:
-                    raise SystemExit(f"serve --search failed to update the index: {line}")
-                if line.startswith("Search index updated"):
-                    break
-            latencies.append(time.perf_counter() - saved)
+                latencies.append(time.perf_counter() - saved)
     finally:
         target.write_text(original, encoding="utf-8")
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
     return latencies
 
 
