@@ -272,11 +272,9 @@ def _build(
         records.update(shared_reads(fresh, manifest))
         for path, data in renderer.assets.items():
             records[path] = sink.put(path, data)
-        if indexer is None:
-            pass
-        elif not downloads:
+        if indexer is not None and not downloads:
             search_update = update_search(staging, sink, records, previous, cache, indexer)
-        else:
+        elif indexer is not None:
             # A warm build: the pages are written, so search can be brought up to date
             # while the few downloads render, serially, in this thread (no process is
             # forked beside a running thread). Pagefind runs in a process of its own:

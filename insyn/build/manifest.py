@@ -125,15 +125,18 @@ def input_stats(content: Path, data: Path) -> dict[str, Stamp]:
     return stats
 
 
-def tree_stats(folder: Path) -> dict[str, Stat]:
-    """(size, mtime) of every file under `folder`, by its site path."""
+def tree_stats(folder: Path, empty: list[str] | None = None) -> dict[str, Stat]:
+    """(size, mtime) of every file under `folder`, by its site path; the folders with
+    nothing in them are added to `empty`, when given (`spare`)."""
     stats: dict[str, Stat] = {}
     stack = [(folder, "")]
     while stack:
         current, prefix = stack.pop()
+        seen = False
         try:
             with os.scandir(current) as scan:
                 for entry in scan:
+                    seen = True
                     if entry.is_dir(follow_symlinks=False):
                         stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
                     else:
@@ -141,6 +144,8 @@ def tree_stats(folder: Path) -> dict[str, Stat]:
                         stats[f"{prefix}{entry.name}"] = (stat.st_size, stat.st_mtime_ns)
         except OSError:
             continue
+        if empty is not None and not seen and prefix:
+            empty.append(prefix.rstrip("/"))
     return stats
 
 

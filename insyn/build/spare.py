@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from insyn.build import cachefile
-from insyn.build.manifest import OutputRecord
+from insyn.build.manifest import OutputRecord, tree_stats
 
 SPARE_LIST = "spare.pickle"
 SPARE_PREFIX = "spare-"
@@ -102,11 +102,8 @@ def take_spare(cache: Path, staging: Path) -> SpareTree | None:
             shutil.rmtree(folder, ignore_errors=True)  # a killed build's, or unlisted
     if taken is None:
         return None
-    try:
-        stats, empty = _walk(staging)
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
-        return None
+    empty: list[str] = []
+    stats = tree_stats(staging, empty)
     held: Listing = {}
     others: set[str] = set()
     for path, stat in stats.items():
@@ -116,28 +113,6 @@ def take_spare(cache: Path, staging: Path) -> SpareTree | None:
         else:
             others.add(path)
     return SpareTree(held, others, empty)
-
-
-def _walk(folder: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """(size, mtime) of every file under `folder` by site path (as `manifest.tree_stats`),
-    and the folders with nothing in them."""
-    stats: dict[str, tuple[int, int]] = {}
-    empty: list[str] = []
-    stack = [(folder, "")]
-    while stack:
-        current, prefix = stack.pop()
-        seen = False
-        with os.scandir(current) as scan:
-            for entry in scan:
-                seen = True
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
-                else:
-                    stat = entry.stat(follow_symlinks=False)
-                    stats[f"{prefix}{entry.name}"] = (stat.st_size, stat.st_mtime_ns)
-        if not seen and prefix:
-            empty.append(prefix.rstrip("/"))
-    return stats, empty
 
 
 def keep_spare(cache: Path, tree: Path, files: dict[str, OutputRecord]) -> bool:
